@@ -1,0 +1,259 @@
+"""The exception tree of aiosecretsmanager, and the one function that maps AWS faults to it.
+
+```
+SecretsManagerError
+ ├── InvalidParameterError      (also a ValueError; raised client-side for bad arguments too)
+ ├── SecretNotFoundError        ResourceNotFoundException
+ ├── InvalidRequestError        InvalidRequestException
+ ├── InvalidNextTokenError      InvalidNextTokenException
+ ├── AccessDeniedError          AccessDeniedException, UnrecognizedClientException, ...
+ ├── ThrottlingError            ThrottlingException, TooManyRequestsException, HTTP 429
+ ├── InternalServiceError       InternalServiceError, InternalFailure, any HTTP 5xx
+ ├── TransportError             connection failures and timeouts
+ ├── ResponseValidationError    the service answered with a body we cannot read
+ ├── PaginationError            the service repeated a NextToken within one listing
+ └── ConfigurationError         no credentials, no region, a bad endpoint URL
+```
+
+No raw botocore ``ClientError`` or ``BotoCoreError`` escapes the public API: the
+original exception is chained as ``__cause__``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    HTTPClientError,
+    InvalidEndpointConfigurationError,
+    NoCredentialsError,
+    NoRegionError,
+    ParamValidationError,
+    PartialCredentialsError,
+    ProfileNotFound,
+    ResponseStreamingError,
+)
+from botocore.exceptions import ConnectionError as BotoConnectionError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = [
+    "AccessDeniedError",
+    "ConfigurationError",
+    "InternalServiceError",
+    "InvalidNextTokenError",
+    "InvalidParameterError",
+    "InvalidRequestError",
+    "PaginationError",
+    "ResponseValidationError",
+    "SecretNotFoundError",
+    "SecretsManagerError",
+    "ThrottlingError",
+    "TransportError",
+    "map_botocore_error",
+]
+
+
+class SecretsManagerError(Exception):
+    """Base class of every error this library raises.
+
+    Attributes:
+        message: What went wrong, from the service where it said so.
+        code: The AWS error code (``ResourceNotFoundException``), or None.
+        operation: ``DescribeSecret`` or ``ListSecrets``, or None before any call.
+        request_id: The ``x-amzn-RequestId`` of the failed response, or None.
+        http_status: The HTTP status of the failed response, or None.
+        secret_id: The secret the call was about, or None.
+        attempts: How many HTTP attempts were made, retries included, or None.
+        resume_token: For a listing that failed, the NextToken to pass as
+            ``starting_token`` to finish it; None means start from the beginning.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        operation: str | None = None,
+        request_id: str | None = None,
+        http_status: int | None = None,
+        secret_id: str | None = None,
+        attempts: int | None = None,
+        resume_token: str | None = None,
+    ) -> None:
+        self.message = message
+        self.code = code
+        self.operation = operation
+        self.request_id = request_id
+        self.http_status = http_status
+        self.secret_id = secret_id
+        self.attempts = attempts
+        self.resume_token = resume_token
+        super().__init__(self._describe())
+
+    def _describe(self) -> str:
+        head = self.operation or "aiosecretsmanager"
+        if self.secret_id is not None:
+            head += f" {self.secret_id!r}"
+        text = f"{head}: {self.code}: {self.message}" if self.code else f"{head}: {self.message}"
+        details = []
+        if self.http_status is not None:
+            details.append(f"HTTP {self.http_status}")
+        if self.request_id:
+            details.append(f"request id {self.request_id}")
+        if self.attempts is not None and self.attempts > 1:
+            details.append(f"{self.attempts} attempts")
+        return f"{text} ({', '.join(details)})" if details else text
+
+
+class InvalidParameterError(SecretsManagerError, ValueError):
+    """An argument is invalid: raised before any request, or by the service."""
+
+
+class SecretNotFoundError(SecretsManagerError):
+    """The secret does not exist, or is not visible to these credentials."""
+
+
+class InvalidRequestError(SecretsManagerError):
+    """The service refused the request in the secret's current state."""
+
+
+class InvalidNextTokenError(SecretsManagerError):
+    """The service did not accept the NextToken (``starting_token``)."""
+
+
+class AccessDeniedError(SecretsManagerError):
+    """The credentials are not allowed to make this call, or were not recognised."""
+
+
+class ThrottlingError(SecretsManagerError):
+    """The service throttled the call, and retries did not get through."""
+
+
+class InternalServiceError(SecretsManagerError):
+    """The service failed (HTTP 5xx), and retries did not get through."""
+
+
+class TransportError(SecretsManagerError):
+    """The request did not complete: connection refused or reset, or a timeout."""
+
+
+class ResponseValidationError(SecretsManagerError):
+    """The service answered with a body that does not match the API's shape.
+
+    Attributes:
+        field: The path of the first bad field (``SecretList.3.ARN``), or None when
+            the body is not JSON at all.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None, **kwargs: Any) -> None:
+        self.field = field
+        super().__init__(message, **kwargs)
+
+
+class PaginationError(SecretsManagerError):
+    """The service sent a NextToken it had already sent in this listing."""
+
+
+class ConfigurationError(SecretsManagerError):
+    """The client cannot be used as configured: no credentials, region or endpoint."""
+
+
+_CODE_TO_CLASS: Mapping[str, type[SecretsManagerError]] = {
+    "ResourceNotFoundException": SecretNotFoundError,
+    "InvalidParameterException": InvalidParameterError,
+    "ValidationException": InvalidParameterError,
+    "InvalidRequestException": InvalidRequestError,
+    "InvalidNextTokenException": InvalidNextTokenError,
+    "AccessDeniedException": AccessDeniedError,
+    "AccessDenied": AccessDeniedError,
+    "UnrecognizedClientException": AccessDeniedError,
+    "InvalidSignatureException": AccessDeniedError,
+    "IncompleteSignature": AccessDeniedError,
+    "ExpiredTokenException": AccessDeniedError,
+    "InvalidClientTokenId": AccessDeniedError,
+    "ThrottlingException": ThrottlingError,
+    "Throttling": ThrottlingError,
+    "TooManyRequestsException": ThrottlingError,
+    "RequestLimitExceeded": ThrottlingError,
+    "InternalServiceError": InternalServiceError,
+    "InternalFailure": InternalServiceError,
+    "ServiceUnavailable": InternalServiceError,
+    "ServiceUnavailableException": InternalServiceError,
+}
+
+
+def _class_for(code: str | None, http_status: int | None) -> type[SecretsManagerError]:
+    if code is not None and code in _CODE_TO_CLASS:
+        return _CODE_TO_CLASS[code]
+    if http_status == 429:
+        return ThrottlingError
+    if http_status is not None and http_status >= 500:
+        return InternalServiceError
+    return SecretsManagerError
+
+
+def _client_error_fields(error: ClientError) -> dict[str, Any]:
+    response: Mapping[str, Any] = error.response or {}
+    body = response.get("Error") or {}
+    meta = response.get("ResponseMetadata") or {}
+    status = meta.get("HTTPStatusCode")
+    retries = meta.get("RetryAttempts")
+    return {
+        "code": body.get("Code") or None,
+        "message": body.get("Message") or str(error),
+        "request_id": meta.get("RequestId") or None,
+        "http_status": status if isinstance(status, int) else None,
+        "attempts": retries + 1 if isinstance(retries, int) else None,
+    }
+
+
+def map_botocore_error(
+    error: BaseException,
+    *,
+    operation: str | None,
+    secret_id: str | None = None,
+    resume_token: str | None = None,
+) -> SecretsManagerError:
+    """Turn a botocore exception into the matching SecretsManagerError.
+
+    This is the only place that decides which class an AWS fault becomes. The
+    caller raises the result ``from error`` so the original stays as ``__cause__``.
+
+    Args:
+        error: A botocore ``ClientError`` or ``BotoCoreError``.
+        operation: The AWS operation name.
+        secret_id: The secret the call was about, if any.
+        resume_token: For ListSecrets, the NextToken of the page that failed.
+
+    Returns:
+        The typed error, not yet raised.
+    """
+    where: dict[str, Any] = {
+        "operation": operation,
+        "secret_id": secret_id,
+        "resume_token": resume_token,
+    }
+    if isinstance(error, ClientError):
+        fields = _client_error_fields(error)
+        cls = _class_for(fields["code"], fields["http_status"])
+        message = fields.pop("message")
+        return cls(message, **fields, **where)
+    if isinstance(error, ParamValidationError):
+        return InvalidParameterError(str(error), **where)
+    if isinstance(error, (NoCredentialsError, PartialCredentialsError)):
+        return ConfigurationError(
+            f"{error}; set credentials (environment, profile or session)", **where
+        )
+    if isinstance(error, NoRegionError):
+        return ConfigurationError(f"{error}; pass region_name or set AWS_REGION", **where)
+    if isinstance(error, (ProfileNotFound, InvalidEndpointConfigurationError)):
+        return ConfigurationError(str(error), **where)
+    if isinstance(error, (HTTPClientError, BotoConnectionError, ResponseStreamingError)):
+        return TransportError(str(error), **where)
+    if isinstance(error, BotoCoreError):
+        return SecretsManagerError(str(error), **where)
+    return SecretsManagerError(f"{type(error).__name__}: {error}", **where)

@@ -1,0 +1,297 @@
+"""Pydantic models of the DescribeSecret and ListSecrets responses, and of a ListSecrets filter.
+
+Attributes are snake_case; each field's alias is its AWS wire name, so validation
+accepts either spelling and ``model_dump(by_alias=True, exclude_none=True)`` gives
+back the AWS dict. Response models keep fields a newer API adds (``model_extra``),
+are frozen, hold tuples instead of lists and read-only maps instead of dicts, and
+carry every timestamp as an aware UTC ``datetime``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
+from types import MappingProxyType
+from typing import Annotated, Any, ClassVar, Literal, get_args
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    WrapSerializer,
+)
+from pydantic.alias_generators import to_pascal
+
+from ._errors import InvalidParameterError
+
+__all__ = [
+    "CURRENT_STAGE",
+    "ExternalSecretRotationMetadataItem",
+    "Filter",
+    "FilterKey",
+    "ReplicationStatus",
+    "RotationRules",
+    "SecretDescription",
+    "SecretListEntry",
+    "SecretListPage",
+    "Tag",
+]
+
+CURRENT_STAGE = "AWSCURRENT"
+"""The staging label Secrets Manager puts on the version a plain read returns."""
+
+FilterKey = Literal[
+    "description", "name", "tag-key", "tag-value", "primary-region", "owning-service", "all"
+]
+"""The keys ListSecrets accepts in a filter."""
+
+
+def _as_utc(value: datetime) -> datetime:
+    # botocore hands back tzlocal() datetimes and users may pass naive ones; the
+    # service speaks UTC, so naive means UTC and aware is converted, keeping the instant.
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+def _dump_list(value: tuple[Any, ...], handler: SerializerFunctionWrapHandler) -> list[Any]:
+    return list(handler(value))
+
+
+def _freeze_map(value: Mapping[str, tuple[str, ...]]) -> Mapping[str, tuple[str, ...]]:
+    return MappingProxyType(dict(value))
+
+
+def _dump_map(value: Mapping[str, tuple[str, ...]]) -> dict[str, list[str]]:
+    return {key: list(labels) for key, labels in value.items()}
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
+"""A timestamp, always aware and in UTC."""
+
+_Tuple = WrapSerializer(_dump_list)
+_StagesMap = Annotated[
+    Mapping[str, tuple[str, ...]],
+    AfterValidator(_freeze_map),
+    PlainSerializer(_dump_map),
+]
+
+_EMPTY_STAGES: Mapping[str, tuple[str, ...]] = MappingProxyType({})
+
+
+class _AwsModel(BaseModel):
+    """Private base of every response model: aliases, immutability, unknown fields kept."""
+
+    model_config = ConfigDict(
+        alias_generator=to_pascal,
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+        frozen=True,
+        extra="allow",
+        use_attribute_docstrings=True,
+    )
+
+
+class Tag(_AwsModel):
+    """A user-defined tag on a secret."""
+
+    key: str
+    """The tag key."""
+    value: str | None = None
+    """The tag value; the service may send an empty string."""
+
+
+class RotationRules(_AwsModel):
+    """How often and when a secret rotates (``RotationRulesType``)."""
+
+    automatically_after_days: int | None = None
+    """Days between rotations, when the schedule is a plain interval."""
+    duration: str | None = None
+    """The length of the rotation window, such as ``"3h"``."""
+    schedule_expression: str | None = None
+    """A ``cron()`` or ``rate()`` expression for the rotation schedule."""
+
+
+class ReplicationStatus(_AwsModel):
+    """The state of one replica of a secret in another region (``ReplicationStatusType``)."""
+
+    region: str | None = None
+    """The region of the replica."""
+    kms_key_id: str | None = None
+    """The KMS key that encrypts the replica."""
+    status: str | None = None
+    """``InSync``, ``Failed`` or ``InProgress``; kept a plain string for future values."""
+    status_message: str | None = None
+    """Why the replica is in its state."""
+    last_accessed_date: UtcDatetime | None = None
+    """The day the replica was last read, at midnight UTC."""
+
+
+class ExternalSecretRotationMetadataItem(_AwsModel):
+    """One key-value pair of metadata for a secret rotated by an external partner."""
+
+    key: str | None = None
+    """The metadata key."""
+    value: str | None = None
+    """The metadata value."""
+
+
+class _SecretFields(_AwsModel):
+    """The fields DescribeSecret and a ListSecrets entry share, and their common views."""
+
+    arn: str = Field(alias="ARN")
+    """The ARN of the secret (wire name ``ARN``)."""
+    name: str
+    """The friendly name of the secret, such as ``prod/payments/db``."""
+    type: str | None = None
+    """The type of a managed external secret (wire name ``Type``)."""
+    description: str | None = None
+    """The user-provided description."""
+    kms_key_id: str | None = None
+    """The KMS key that encrypts the secret; None means ``aws/secretsmanager``."""
+    rotation_enabled: bool | None = None
+    """Whether automatic rotation is turned on."""
+    rotation_lambda_arn: str | None = Field(default=None, alias="RotationLambdaARN")
+    """The ARN of the rotation Lambda function (wire name ``RotationLambdaARN``)."""
+    rotation_rules: RotationRules | None = None
+    """The rotation schedule."""
+    external_secret_rotation_metadata: Annotated[
+        tuple[ExternalSecretRotationMetadataItem, ...] | None, _Tuple
+    ] = None
+    """Metadata for a secret rotated by an external partner."""
+    external_secret_rotation_role_arn: str | None = None
+    """The role Secrets Manager assumes to rotate an external secret."""
+    last_rotated_date: UtcDatetime | None = None
+    """When the secret last rotated; None if it never did."""
+    last_changed_date: UtcDatetime | None = None
+    """When the secret was last modified in any way."""
+    last_accessed_date: UtcDatetime | None = None
+    """The day the secret was last read, at midnight UTC."""
+    deleted_date: UtcDatetime | None = None
+    """Set when the secret is scheduled for deletion."""
+    next_rotation_date: UtcDatetime | None = None
+    """When the next rotation is scheduled."""
+    tags: Annotated[tuple[Tag, ...] | None, _Tuple] = None
+    """The secret's tags, in the order the service sent them."""
+    owning_service: str | None = None
+    """The AWS service that created and manages the secret, such as ``rds``.
+
+    Added to the API on 2019-07-23.
+    """
+    created_date: UtcDatetime | None = None
+    """When the secret was created."""
+    primary_region: str | None = None
+    """The region the secret was replicated from, for a replica."""
+
+    _stages_field: ClassVar[str]
+
+    @property
+    def version_stages(self) -> Mapping[str, tuple[str, ...]]:
+        """Version id to staging labels, read-only, whichever wire name carried it.
+
+        DescribeSecret calls this map ``VersionIdsToStages`` and ListSecrets calls it
+        ``SecretVersionsToStages``; this view is the same on both models, and empty
+        when the service sent neither.
+        """
+        stages: Mapping[str, tuple[str, ...]] | None = getattr(self, self._stages_field)
+        return _EMPTY_STAGES if stages is None else stages
+
+    @property
+    def current_version_id(self) -> str | None:
+        """The id of the version that carries the ``AWSCURRENT`` label, or None."""
+        for version_id, labels in self.version_stages.items():
+            if CURRENT_STAGE in labels:
+                return version_id
+        return None
+
+    @property
+    def tag_map(self) -> Mapping[str, str]:
+        """Tag key to value, read-only; a tag without a value maps to ``""``."""
+        return MappingProxyType({tag.key: tag.value or "" for tag in self.tags or ()})
+
+
+class SecretDescription(_SecretFields):
+    """The details of one secret, as DescribeSecret returns them. Never the secret value."""
+
+    _stages_field: ClassVar[str] = "version_ids_to_stages"
+
+    version_ids_to_stages: _StagesMap | None = None
+    """Version id to staging labels (wire name ``VersionIdsToStages``)."""
+    replication_status: Annotated[tuple[ReplicationStatus, ...] | None, _Tuple] = None
+    """The state of each replica in other regions."""
+
+
+class SecretListEntry(_SecretFields):
+    """One secret in a ListSecrets page. Never the secret value."""
+
+    _stages_field: ClassVar[str] = "secret_versions_to_stages"
+
+    secret_versions_to_stages: _StagesMap | None = None
+    """Version id to staging labels (wire name ``SecretVersionsToStages``)."""
+
+
+def _none_as_empty(value: object) -> object:
+    return () if value is None else value
+
+
+def _empty_as_none(value: str | None) -> str | None:
+    return value or None
+
+
+class SecretListPage(_AwsModel):
+    """One ListSecrets response: the entries it carried and the token for the next page."""
+
+    secrets: Annotated[tuple[SecretListEntry, ...], BeforeValidator(_none_as_empty), _Tuple] = (
+        Field(default=(), alias="SecretList")
+    )
+    """The entries of this page; may be empty even when more pages follow."""
+    next_token: Annotated[str | None, AfterValidator(_empty_as_none)] = None
+    """The raw service token for the next page, or None when the listing is complete.
+
+    Pass it as ``starting_token`` to resume the listing right after this page. The
+    service's empty-string token, which also means the end, becomes None.
+    """
+
+
+class Filter(BaseModel):
+    """One ListSecrets filter: a key and 1 to 10 values, all of which must match.
+
+    A value that starts with ``!`` negates the match. Construction checks the key
+    and values and raises ``InvalidParameterError`` for bad ones.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+    key: FilterKey
+    """What to match: ``description``, ``name``, ``tag-key``, ``tag-value``,
+    ``primary-region``, ``owning-service`` or ``all``."""
+    values: Annotated[
+        tuple[Annotated[str, Field(max_length=512, pattern=r"^!?[a-zA-Z0-9 :_@/+=.\-!]*$")], ...],
+        Field(min_length=1, max_length=10),
+    ]
+    """1 to 10 values of up to 512 characters: letters, digits, space and ``:_@/+=.-!``."""
+
+    def __init__(self, *, key: FilterKey, values: Sequence[str]) -> None:
+        try:
+            super().__init__(key=key, values=values)
+        except ValidationError as error:
+            raise InvalidParameterError(_describe_filter_error(error)) from error
+
+    def to_request(self) -> dict[str, Any]:
+        """The filter as the ListSecrets request spells it."""
+        return {"Key": self.key, "Values": list(self.values)}
+
+
+def _describe_filter_error(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "filter"
+    if first["loc"][:1] == ("key",):
+        allowed = ", ".join(get_args(FilterKey))
+        return f"filters: key must be one of {allowed}"
+    return f"filters: {where}: {first['msg']}"

@@ -1,0 +1,245 @@
+"""The response models: coverage of the service model, aliases, round trips, views, UTC."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import botocore.session
+import pytest
+from botocore.parsers import create_parser
+from pydantic import BaseModel, ValidationError
+
+from aiosecretsmanager import (
+    ExternalSecretRotationMetadataItem,
+    ReplicationStatus,
+    RotationRules,
+    SecretDescription,
+    SecretListEntry,
+    SecretListPage,
+    Tag,
+)
+
+from .bodies import ACCESSED, VERSIONS, full_description, full_entry, minimal_entry
+
+SERVICE = botocore.session.get_session().get_service_model("secretsmanager")
+
+SHAPES: list[tuple[str, type[BaseModel]]] = [
+    ("DescribeSecretResponse", SecretDescription),
+    ("SecretListEntry", SecretListEntry),
+    ("ListSecretsResponse", SecretListPage),
+    ("RotationRulesType", RotationRules),
+    ("ReplicationStatusType", ReplicationStatus),
+    ("Tag", Tag),
+    ("ExternalSecretRotationMetadataItem", ExternalSecretRotationMetadataItem),
+]
+
+
+def _aliases(model: type[BaseModel]) -> set[str]:
+    return {info.alias or name for name, info in model.model_fields.items()}
+
+
+def _botocore_parse(shape_name: str, body: dict[str, Any]) -> dict[str, Any]:
+    """What botocore's own parser makes of a wire body: the 'AWS dict'."""
+    parser = create_parser("json")
+    response = {"body": json.dumps(body).encode(), "headers": {}, "status_code": 200}
+    parsed = parser.parse(response, SERVICE.shape_for(shape_name))
+    parsed.pop("ResponseMetadata", None)
+    return dict(parsed)
+
+
+@pytest.mark.parametrize(("shape_name", "model"), SHAPES)
+def test_every_service_model_member_has_a_field(shape_name: str, model: type[BaseModel]) -> None:
+    """Each member of today's botocore shape is a field (by wire name) of its model."""
+    members = set(SERVICE.shape_for(shape_name).members)
+    missing = members - _aliases(model)
+    assert not missing, f"{model.__name__} lacks {sorted(missing)} from botocore's {shape_name}"
+
+
+def test_owning_service_from_the_2019_07_23_update() -> None:
+    """OwningService reads into owning_service on both models."""
+    assert SecretDescription.model_validate(full_description()).owning_service == "rds"
+    assert SecretListEntry.model_validate(full_entry()).owning_service == "rds"
+
+
+@pytest.mark.parametrize(
+    ("shape_name", "model", "body"),
+    [
+        ("DescribeSecretResponse", SecretDescription, full_description()),
+        ("SecretListEntry", SecretListEntry, full_entry()),
+    ],
+)
+def test_fully_populated_body_round_trips_to_the_aws_dict(
+    shape_name: str, model: type[BaseModel], body: dict[str, Any]
+) -> None:
+    """model_dump(by_alias=True, exclude_none=True) gives back botocore's dict, every field set."""
+    aws = _botocore_parse(shape_name, body)
+    assert set(aws) == set(SERVICE.shape_for(shape_name).members), "fixture must set every member"
+    parsed = model.model_validate(aws)
+    assert parsed.model_dump(by_alias=True, exclude_none=True) == aws
+    assert model.model_validate_json(json.dumps(body)) == parsed
+
+
+def test_validation_accepts_snake_case_names() -> None:
+    """Models validate from snake_case attribute names as well as wire names."""
+    by_name = SecretListEntry(
+        arn="arn:aws:secretsmanager:us-east-1:123456789012:secret:x-AbCdEf",
+        name="x",
+        kms_key_id="alias/k",
+        rotation_lambda_arn="arn:aws:lambda:us-east-1:123456789012:function:f",
+        owning_service="rds",
+        secret_versions_to_stages={"v1": ("AWSCURRENT",)},
+        tags=(Tag(key="env", value="prod"),),
+    )
+    by_alias = SecretListEntry.model_validate(
+        {
+            "ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:x-AbCdEf",
+            "Name": "x",
+            "KmsKeyId": "alias/k",
+            "RotationLambdaARN": "arn:aws:lambda:us-east-1:123456789012:function:f",
+            "OwningService": "rds",
+            "SecretVersionsToStages": {"v1": ["AWSCURRENT"]},
+            "Tags": [{"Key": "env", "Value": "prod"}],
+        }
+    )
+    assert by_name == by_alias
+
+
+@pytest.mark.parametrize("missing", ["ARN", "Name"])
+@pytest.mark.parametrize("model", [SecretDescription, SecretListEntry])
+def test_arn_and_name_are_required(model: type[BaseModel], missing: str) -> None:
+    """A body without ARN or Name does not validate."""
+    body = minimal_entry("x")
+    del body[missing]
+    with pytest.raises(ValidationError, match=missing):
+        model.model_validate(body)
+
+
+def test_absent_fields_are_none_and_views_empty() -> None:
+    """A minimal entry has None for every optional field and empty views."""
+    entry = SecretListEntry.model_validate(minimal_entry("x"))
+    optional = set(SecretListEntry.model_fields) - {"arn", "name"}
+    assert all(getattr(entry, field) is None for field in optional)
+    assert dict(entry.version_stages) == {}
+    assert entry.current_version_id is None
+    assert dict(entry.tag_map) == {}
+
+
+def test_both_models_offer_the_same_version_view() -> None:
+    """version_stages and current_version_id agree across the two wire names."""
+    described = SecretDescription.model_validate(full_description())
+    listed = SecretListEntry.model_validate(full_entry())
+    expected = {version: tuple(labels) for version, labels in VERSIONS.items()}
+    assert dict(described.version_stages) == expected
+    assert dict(listed.version_stages) == expected
+    assert described.current_version_id == listed.current_version_id
+    assert described.current_version_id == "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"
+    assert described.version_ids_to_stages is not None
+    assert listed.secret_versions_to_stages is not None
+
+
+def test_current_version_is_none_without_awscurrent() -> None:
+    """A version map with no AWSCURRENT label has no current version."""
+    entry = SecretListEntry.model_validate(
+        {**minimal_entry("x"), "SecretVersionsToStages": {"v1": ["AWSPENDING"]}}
+    )
+    assert entry.current_version_id is None
+
+
+def test_tag_map() -> None:
+    """tag_map maps each key to its value; an empty value stays empty."""
+    entry = SecretListEntry.model_validate(full_entry())
+    assert dict(entry.tag_map) == {"env": "prod", "team": "payments", "empty": ""}
+
+
+def test_models_and_collections_are_immutable() -> None:
+    """Models are frozen, lists are tuples and maps are read-only."""
+    entry = SecretDescription.model_validate(full_description())
+    with pytest.raises(ValidationError):
+        entry.name = "other"  # type: ignore[misc]
+    assert isinstance(entry.tags, tuple)
+    assert isinstance(entry.replication_status, tuple)
+    assert isinstance(entry.external_secret_rotation_metadata, tuple)
+    with pytest.raises(TypeError):
+        entry.version_stages["new"] = ("AWSCURRENT",)  # type: ignore[index]
+    with pytest.raises(TypeError):
+        entry.tag_map["new"] = "x"  # type: ignore[index]
+
+
+def test_unknown_fields_are_kept_and_dumped() -> None:
+    """A field a future API adds is kept in model_extra and written back out."""
+    body = {**minimal_entry("x"), "ShinyNewField": {"Nested": [1, 2]}}
+    entry = SecretListEntry.model_validate_json(json.dumps(body))
+    assert entry.model_extra == {"ShinyNewField": {"Nested": [1, 2]}}
+    assert entry.model_dump(by_alias=True, exclude_none=True)["ShinyNewField"] == {"Nested": [1, 2]}
+
+
+def test_response_metadata_is_not_a_field() -> None:
+    """botocore's ResponseMetadata is no model field."""
+    assert "ResponseMetadata" not in _aliases(SecretDescription)
+    assert "response_metadata" not in SecretDescription.model_fields
+
+
+@pytest.fixture
+def los_angeles() -> Iterator[None]:
+    """Run with the machine's TZ far from UTC."""
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "America/Los_Angeles"
+    time.tzset()
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = old
+        time.tzset()
+
+
+@pytest.mark.usefixtures("los_angeles")
+def test_datetimes_are_utc_whatever_the_machine_tz() -> None:
+    """Every timestamp is aware UTC, from the wire and from botocore's tzlocal dicts alike."""
+    wire = SecretDescription.model_validate_json(json.dumps(full_description()))
+    boto = SecretDescription.model_validate(
+        _botocore_parse("DescribeSecretResponse", full_description())
+    )
+    for model in (wire, boto):
+        stamps = [
+            model.created_date,
+            model.last_changed_date,
+            model.last_rotated_date,
+            model.last_accessed_date,
+            model.next_rotation_date,
+            model.deleted_date,
+        ]
+        for stamp in stamps:
+            assert stamp is not None
+            assert stamp.utcoffset() == timedelta(0)
+            assert stamp.tzinfo is timezone.utc
+        # LastAccessedDate is midnight UTC; it must stay on its own day.
+        assert model.last_accessed_date == datetime(2024, 3, 1, tzinfo=timezone.utc)
+        assert model.replication_status is not None
+        assert model.replication_status[0].last_accessed_date == datetime.fromtimestamp(
+            ACCESSED, timezone.utc
+        )
+    assert wire == boto
+
+
+def test_naive_datetime_is_taken_as_utc() -> None:
+    """A naive datetime passed by a user is read as UTC, not local time."""
+    entry = SecretListEntry(arn="a" * 20, name="x", created_date=datetime(2024, 1, 2, 3, 4))
+    assert entry.created_date == datetime(2024, 1, 2, 3, 4, tzinfo=timezone.utc)
+
+
+def test_page_model() -> None:
+    """A page reads SecretList and NextToken; an empty token means the end."""
+    page = SecretListPage.model_validate({"SecretList": [minimal_entry("a")], "NextToken": "t1"})
+    assert [entry.name for entry in page.secrets] == ["a"]
+    assert page.next_token == "t1"
+    assert SecretListPage.model_validate({"NextToken": ""}).next_token is None
+    assert SecretListPage.model_validate({"NextToken": "t"}).secrets == ()
+    assert SecretListPage.model_validate({"SecretList": None}).secrets == ()
