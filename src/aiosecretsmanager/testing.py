@@ -344,7 +344,10 @@ class ScriptedSecretsManager(_ServerLifecycle):
             return self.endpoint_url
         server = ThreadingHTTPServer((_HOST, 0), _handler_for(self))
         server.daemon_threads = True
-        thread = threading.Thread(target=server.serve_forever, name="scripted-sm", daemon=True)
+        # A short poll interval makes stop() return at once instead of after 0.5 s.
+        thread = threading.Thread(
+            target=server.serve_forever, args=(0.05,), name="scripted-sm", daemon=True
+        )
         thread.start()
         self._server, self._thread = server, thread
         return self.endpoint_url

@@ -1,0 +1,218 @@
+"""The client against moto's server over real HTTP: describe, listing, filters, lifecycle."""
+
+from __future__ import annotations
+
+import pytest
+from aiobotocore.config import AioConfig
+
+from aiosecretsmanager import (
+    DEFAULT_CONFIG,
+    ConfigurationError,
+    Filter,
+    InvalidParameterError,
+    SecretDescription,
+    SecretListEntry,
+    SecretNotFoundError,
+    SecretsManager,
+)
+from aiosecretsmanager.testing import MotoServer, SeedSecret, dummy_session, seed
+
+
+async def test_describe_by_name_full_arn_and_partial_arn(sm: SecretsManager) -> None:
+    """describe() finds a secret by its name, its full ARN and its ARN without the suffix."""
+    [arn] = await seed(
+        sm,
+        [
+            SeedSecret(
+                "prod/payments/db",
+                description="payments database",
+                tags={"team": "payments", "env": "prod"},
+                kms_key_id="alias/prod-secrets",
+            )
+        ],
+    )
+    assert arn.rsplit("-", 1)[1].isalnum()
+    partial = arn.rsplit("-", 1)[0]
+    for secret_id in ("prod/payments/db", arn, partial):
+        secret = await sm.describe(secret_id)
+        assert isinstance(secret, SecretDescription)
+        assert secret.arn == arn
+        assert secret.name == "prod/payments/db"
+        assert secret.description == "payments database"
+        assert secret.kms_key_id == "alias/prod-secrets"
+        assert dict(secret.tag_map) == {"team": "payments", "env": "prod"}
+        assert secret.current_version_id is not None
+        assert "AWSCURRENT" in secret.version_stages[secret.current_version_id]
+
+
+async def test_listing_a_few_hundred_secrets_yields_each_once(sm: SecretsManager) -> None:
+    """iter_secrets with a small page size walks every page and yields each secret once."""
+    names = [f"svc{i:03d}/db" for i in range(230)]
+    await seed(sm, [SeedSecret(name) for name in names])
+    listed = [entry async for entry in sm.iter_secrets(page_size=7)]
+    assert all(isinstance(entry, SecretListEntry) for entry in listed)
+    assert sorted(entry.name for entry in listed) == names
+    assert len({entry.arn for entry in listed}) == len(names)
+
+
+async def test_pages_resume_from_next_token(sm: SecretsManager) -> None:
+    """A page's next_token resumes the listing right after that page."""
+    names = [f"s{i:02d}" for i in range(25)]
+    await seed(sm, [SeedSecret(name) for name in names])
+    first = await anext(sm.iter_pages(page_size=10))
+    assert len(first.secrets) == 10
+    assert first.next_token is not None
+    rest = [entry.name async for entry in sm.iter_secrets(starting_token=first.next_token)]
+    assert sorted([entry.name for entry in first.secrets] + rest) == names
+
+
+async def test_max_items_stops_and_fetches_no_extra_page(sm: SecretsManager) -> None:
+    """max_items yields exactly that many entries, and pages never overshoot it."""
+    await seed(sm, [SeedSecret(f"s{i:02d}") for i in range(30)])
+    entries = [entry async for entry in sm.iter_secrets(page_size=10, max_items=15)]
+    assert len(entries) == 15
+    pages = [page async for page in sm.iter_pages(page_size=10, max_items=15)]
+    assert [len(page.secrets) for page in pages] == [10, 5]
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ([Filter(key="name", values=["prod/"])], {"prod/payments/db", "prod/orders/api-key"}),
+        ([Filter(key="tag-key", values=["pager"])], {"prod/orders/api-key"}),
+        ([Filter(key="tag-value", values=["payments"])], {"prod/payments/db", "dev/payments/db"}),
+        ([Filter(key="description", values=["stripe"])], {"prod/orders/api-key"}),
+        ([Filter(key="all", values=["orders"])], {"prod/orders/api-key"}),
+        (
+            [Filter(key="name", values=["prod/"]), Filter(key="tag-value", values=["payments"])],
+            {"prod/payments/db"},
+        ),
+    ],
+)
+async def test_filters(sm: SecretsManager, filters: list[Filter], expected: set[str]) -> None:
+    """Each filter key narrows the listing the way the service applies it."""
+    await seed(
+        sm,
+        [
+            SeedSecret("prod/payments/db", description="database", tags={"team": "payments"}),
+            SeedSecret(
+                "prod/orders/api-key",
+                description="stripe key",
+                tags={"team": "orders", "pager": "yes"},
+            ),
+            SeedSecret("dev/payments/db", description="database", tags={"team": "payments"}),
+        ],
+    )
+    names = {entry.name async for entry in sm.iter_secrets(filters=filters)}
+    assert names == expected
+
+
+async def test_include_planned_deletion(sm: SecretsManager) -> None:
+    """A secret scheduled for deletion is listed, with deleted_date, only when asked for."""
+    await seed(sm, [SeedSecret("keep"), SeedSecret("going", scheduled_for_deletion=True)])
+    default = {entry.name async for entry in sm.iter_secrets()}
+    assert default == {"keep"}
+    everything = {
+        entry.name: entry async for entry in sm.iter_secrets(include_planned_deletion=True)
+    }
+    assert set(everything) == {"keep", "going"}
+    assert everything["going"].deleted_date is not None
+    assert everything["keep"].deleted_date is None
+    described = await sm.describe("going")
+    assert described.deleted_date == everything["going"].deleted_date
+
+
+async def test_rotation_fields(sm: SecretsManager) -> None:
+    """Rotation settings come back as typed fields with UTC dates."""
+    await seed(sm, [SeedSecret("rotating", rotation_days=7)])
+    secret = await sm.describe("rotating")
+    assert secret.rotation_enabled is True
+    assert secret.rotation_rules is not None
+    assert secret.rotation_rules.automatically_after_days == 7
+    assert secret.last_rotated_date is not None
+    assert secret.next_rotation_date is not None
+    assert secret.next_rotation_date > secret.last_rotated_date
+
+
+async def test_missing_secret_raises_not_found_with_code_and_request_id(sm: SecretsManager) -> None:
+    """A missing secret is SecretNotFoundError carrying the code, operation and request id."""
+    with pytest.raises(SecretNotFoundError) as caught:
+        await sm.describe("prod/does-not-exist")
+    error = caught.value
+    assert error.code == "ResourceNotFoundException"
+    assert error.operation == "DescribeSecret"
+    assert error.secret_id == "prod/does-not-exist"
+    assert error.request_id
+    assert error.http_status is not None
+    assert error.request_id in str(error)
+    assert type(error.__cause__).__name__ == "ResourceNotFoundException"
+
+
+async def test_from_client_keeps_the_callers_client_open(moto: MotoServer) -> None:
+    """from_client wraps an open client, does not close it, and leaves its own calls alone."""
+    session = dummy_session()
+    async with session.create_client(
+        "secretsmanager", region_name="us-east-1", endpoint_url=moto.endpoint_url
+    ) as client:
+        await client.create_secret(
+            Name="wrapped", SecretString="x", Tags=[{"Key": "k", "Value": "v"}]
+        )
+        async with SecretsManager.from_client(client) as sm:
+            assert (await sm.describe("wrapped")).tag_map == {"k": "v"}
+            assert [entry.name async for entry in sm.iter_secrets()] == ["wrapped"]
+        # Still open and parsing as botocore always did: a dict with botocore's keys.
+        raw = await client.describe_secret(SecretId="wrapped")
+        assert raw["Name"] == "wrapped"
+        assert "_aiosecretsmanager_body" not in raw
+        listed = await client.list_secrets()
+        assert [entry["Name"] for entry in listed["SecretList"]] == ["wrapped"]
+
+
+def test_from_client_rejects_other_objects() -> None:
+    """from_client refuses something that is not a secretsmanager client."""
+    with pytest.raises(InvalidParameterError, match="secretsmanager client"):
+        SecretsManager.from_client(object())  # type: ignore[arg-type]
+
+
+async def test_leaving_the_block_closes_and_the_client_can_reopen(moto: MotoServer) -> None:
+    """After async with, calls fail clearly; entering again opens a new session."""
+    manager = moto.client()
+    async with manager as sm:
+        await seed(sm, [SeedSecret("a")])
+    with pytest.raises(RuntimeError, match="not open"):
+        await manager.describe("a")
+    async with manager as sm:
+        assert (await sm.describe("a")).name == "a"
+
+
+async def test_user_config_is_merged_over_defaults(moto: MotoServer) -> None:
+    """A user's config overrides only the options it sets; our retry defaults stay."""
+    async with moto.client(config=AioConfig(read_timeout=7, max_pool_connections=3)) as sm:
+        config = sm.client.meta.config
+        assert config.read_timeout == 7
+        assert config.max_pool_connections == 3
+        assert config.connect_timeout == DEFAULT_CONFIG.connect_timeout
+        assert config.retries == {"mode": "standard", "total_max_attempts": 5}
+
+
+async def test_no_region_is_a_configuration_error(
+    monkeypatch: pytest.MonkeyPatch, moto: MotoServer
+) -> None:
+    """Without any region the client says so with a typed error, not a botocore one."""
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    with pytest.raises(ConfigurationError, match="region"):
+        async with SecretsManager(endpoint_url=None, session=dummy_session()):
+            pass
+
+
+def test_constructor_rejects_bad_arguments() -> None:
+    """Wrong types and profile+session together are InvalidParameterError at construction."""
+    with pytest.raises(InvalidParameterError, match="region_name"):
+        SecretsManager(region_name=3)  # type: ignore[arg-type]
+    with pytest.raises(InvalidParameterError, match="session"):
+        SecretsManager(session="not a session")  # type: ignore[arg-type]
+    with pytest.raises(InvalidParameterError, match="not both"):
+        SecretsManager(profile_name="p", session=dummy_session())
+    with pytest.raises(InvalidParameterError, match="config"):
+        SecretsManager(config={"read_timeout": 1})  # type: ignore[arg-type]

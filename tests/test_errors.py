@@ -1,0 +1,143 @@
+"""Service faults over real HTTP become typed errors carrying code, operation and request id."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from aiobotocore.config import AioConfig
+from botocore.exceptions import BotoCoreError, ClientError
+
+from aiosecretsmanager import (
+    AccessDeniedError,
+    InternalServiceError,
+    InvalidNextTokenError,
+    InvalidParameterError,
+    InvalidRequestError,
+    ResponseValidationError,
+    SecretNotFoundError,
+    SecretsManager,
+    SecretsManagerError,
+    ThrottlingError,
+    TransportError,
+)
+from aiosecretsmanager.testing import ScriptedSecretsManager, dummy_session
+
+from .bodies import minimal_entry
+
+CODES = [
+    ("ResourceNotFoundException", 400, SecretNotFoundError),
+    ("InvalidParameterException", 400, InvalidParameterError),
+    ("ValidationException", 400, InvalidParameterError),
+    ("InvalidRequestException", 400, InvalidRequestError),
+    ("InvalidNextTokenException", 400, InvalidNextTokenError),
+    ("AccessDeniedException", 400, AccessDeniedError),
+    ("UnrecognizedClientException", 400, AccessDeniedError),
+    ("ThrottlingException", 400, ThrottlingError),
+    ("TooManyRequestsException", 429, ThrottlingError),
+    ("SomethingNew", 429, ThrottlingError),
+    ("InternalServiceError", 500, InternalServiceError),
+    ("ServiceUnavailable", 503, InternalServiceError),
+    ("SomethingNew", 502, InternalServiceError),
+    ("DecryptionFailure", 400, SecretsManagerError),
+]
+
+
+@pytest.mark.parametrize(("code", "status", "cls"), CODES)
+@pytest.mark.parametrize("operation", ["DescribeSecret", "ListSecrets"])
+async def test_each_error_code_maps_to_its_class(
+    scripted: ScriptedSecretsManager,
+    scripted_sm: SecretsManager,
+    operation: str,
+    code: str,
+    status: int,
+    cls: type[SecretsManagerError],
+) -> None:
+    """An AWS error code (or status) becomes its class, with every attribute filled in."""
+    scripted.add_error(operation, code, "scripted failure", status=status, request_id="req-123")
+    with pytest.raises(cls) as caught:
+        if operation == "DescribeSecret":
+            await scripted_sm.describe("prod/app/db")
+        else:
+            _ = [entry async for entry in scripted_sm.iter_secrets()]
+    error = caught.value
+    assert type(error) is cls
+    assert error.code == code
+    assert error.message == "scripted failure"
+    assert error.operation == operation
+    assert error.request_id == "req-123"
+    assert error.http_status == status
+    assert error.attempts == 1
+    assert isinstance(error.__cause__, ClientError)
+    assert "req-123" in str(error)
+    assert code in str(error)
+    if operation == "DescribeSecret":
+        assert error.secret_id == "prod/app/db"
+        assert "prod/app/db" in str(error)
+
+
+def test_invalid_parameter_error_is_a_value_error() -> None:
+    """InvalidParameterError can be caught as ValueError."""
+    assert issubclass(InvalidParameterError, ValueError)
+    assert issubclass(InvalidParameterError, SecretsManagerError)
+
+
+@pytest.mark.parametrize(
+    ("operation", "body", "field"),
+    [
+        ("DescribeSecret", b"this is not json", None),
+        ("DescribeSecret", b"[1, 2, 3]", None),
+        ("DescribeSecret", {"Name": "no-arn"}, "ARN"),
+        ("DescribeSecret", {"ARN": "a" * 20, "Name": "x", "Tags": "not-a-list"}, "Tags"),
+        (
+            "DescribeSecret",
+            {"ARN": "a" * 20, "Name": "x", "CreatedDate": "yesterday"},
+            "CreatedDate",
+        ),
+        ("ListSecrets", b"{truncated", None),
+        ("ListSecrets", {"SecretList": "nope"}, "SecretList"),
+        ("ListSecrets", {"SecretList": [minimal_entry("a"), {"Name": "b"}]}, "SecretList.1.ARN"),
+        ("ListSecrets", {"SecretList": [], "NextToken": 7}, "NextToken"),
+    ],
+)
+async def test_malformed_success_bodies_raise_response_validation_error(
+    scripted: ScriptedSecretsManager,
+    scripted_sm: SecretsManager,
+    operation: str,
+    body: object,
+    field: str | None,
+) -> None:
+    """A 200 the models cannot read is ResponseValidationError naming operation and field."""
+    scripted.add(operation, body, request_id="req-bad")
+    with pytest.raises(ResponseValidationError) as caught:
+        if operation == "DescribeSecret":
+            await scripted_sm.describe("x")
+        else:
+            _ = [entry async for entry in scripted_sm.iter_secrets()]
+    error = caught.value
+    assert error.operation == operation
+    assert error.field == field
+    assert error.request_id == "req-bad"
+    if field is not None:
+        assert field in str(error)
+
+
+async def test_refused_connection_is_a_transport_error() -> None:
+    """A closed port gives TransportError, not a botocore or aiohttp exception."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = AioConfig(retries={"mode": "standard", "total_max_attempts": 1}, connect_timeout=2)
+    async with SecretsManager(
+        endpoint_url=f"http://127.0.0.1:{port}",
+        region_name="us-east-1",
+        session=dummy_session(),
+        config=config,
+    ) as sm:
+        with pytest.raises(TransportError) as caught:
+            await sm.describe("x")
+        assert caught.value.operation == "DescribeSecret"
+        assert isinstance(caught.value.__cause__, BotoCoreError)
+        with pytest.raises(TransportError) as listing:
+            _ = [entry async for entry in sm.iter_secrets(starting_token="resume-here")]
+        assert listing.value.resume_token == "resume-here"
