@@ -206,6 +206,21 @@ async def test_no_region_is_a_configuration_error(
             pass
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"endpoint_url": "not-a-url", "region_name": "us-east-1"}, "Invalid endpoint"),
+        ({"region_name": "us east 1"}, "region_name"),
+        ({"profile_name": "no-such-profile", "region_name": "us-east-1"}, "no-such-profile"),
+    ],
+)
+async def test_bad_setup_is_a_configuration_error(kwargs: dict[str, str], message: str) -> None:
+    """A bad endpoint, region or profile fails on entering the block, typed."""
+    with pytest.raises(ConfigurationError, match=message):
+        async with SecretsManager(**kwargs):  # type: ignore[arg-type]
+            pass
+
+
 def test_constructor_rejects_bad_arguments() -> None:
     """Wrong types and profile+session together are InvalidParameterError at construction."""
     with pytest.raises(InvalidParameterError, match="region_name"):

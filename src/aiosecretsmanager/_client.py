@@ -15,6 +15,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import ValidationError
 
 from ._errors import (
+    ConfigurationError,
     InvalidParameterError,
     ResponseValidationError,
     map_botocore_error,
@@ -200,7 +201,8 @@ class SecretsManager:
             )
             client = await context.__aenter__()
         except (BotoCoreError, ValueError) as error:
-            raise map_botocore_error(error, operation=None) from error
+            # Nothing was sent yet: whatever botocore rejects here is our caller's setup.
+            raise ConfigurationError(f"cannot create the client: {error}") from error
         self._client_context = context
         self._client = client
         _install_hooks(client)
