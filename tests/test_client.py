@@ -168,10 +168,17 @@ async def test_from_client_keeps_the_callers_client_open(moto: MotoServer) -> No
         assert [entry["Name"] for entry in listed["SecretList"]] == ["wrapped"]
 
 
-def test_from_client_rejects_other_objects() -> None:
-    """from_client refuses something that is not a secretsmanager client."""
-    with pytest.raises(InvalidParameterError, match="secretsmanager client"):
-        SecretsManager.from_client(object())  # type: ignore[arg-type]
+def test_from_client_rejects_other_objects(moto: MotoServer) -> None:
+    """from_client refuses anything but an aiobotocore secretsmanager client, sync boto3 too."""
+    import boto3
+
+    sync_client = boto3.client(
+        "secretsmanager", region_name="us-east-1", endpoint_url=moto.endpoint_url
+    )
+    for candidate in (object(), sync_client):
+        with pytest.raises(InvalidParameterError, match="secretsmanager client"):
+            SecretsManager.from_client(candidate)  # type: ignore[arg-type]
+    sync_client.close()
 
 
 async def test_leaving_the_block_closes_and_the_client_can_reopen(moto: MotoServer) -> None:
@@ -209,7 +216,7 @@ async def test_no_region_is_a_configuration_error(
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"endpoint_url": "not-a-url", "region_name": "us-east-1"}, "Invalid endpoint"),
+        ({"endpoint_url": "http://", "region_name": "us-east-1"}, "Invalid endpoint"),
         ({"region_name": "us east 1"}, "region_name"),
         ({"profile_name": "no-such-profile", "region_name": "us-east-1"}, "no-such-profile"),
     ],
@@ -231,3 +238,5 @@ def test_constructor_rejects_bad_arguments() -> None:
         SecretsManager(profile_name="p", session=dummy_session())
     with pytest.raises(InvalidParameterError, match="config"):
         SecretsManager(config={"read_timeout": 1})  # type: ignore[arg-type]
+    with pytest.raises(InvalidParameterError, match="http:// or https://"):
+        SecretsManager(endpoint_url="ftp://127.0.0.1:21")

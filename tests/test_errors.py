@@ -141,3 +141,41 @@ async def test_refused_connection_is_a_transport_error() -> None:
         with pytest.raises(TransportError) as listing:
             _ = [entry async for entry in sm.iter_secrets(starting_token="resume-here")]
         assert listing.value.resume_token == "resume-here"
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ([1, 2], 400),
+        ({"__type": 5, "message": "odd"}, 400),
+        (b"<html><body>Bad Gateway</body></html>", 502),
+        (b"", 500),
+    ],
+)
+async def test_odd_error_bodies_stay_typed(
+    scripted: ScriptedSecretsManager, scripted_sm: SecretsManager, body: object, status: int
+) -> None:
+    """Error answers botocore cannot read still give a SecretsManagerError, never a raw one."""
+    scripted.add("DescribeSecret", body, status=status, request_id="req-odd")
+    with pytest.raises(SecretsManagerError) as caught:
+        await scripted_sm.describe("x")
+    error = caught.value
+    assert error.operation == "DescribeSecret"
+    if status >= 500:
+        assert isinstance(error, InternalServiceError)
+        assert error.http_status == status
+        assert error.request_id == "req-odd"
+
+
+async def test_aws_max_attempts_from_the_environment_is_honoured(
+    monkeypatch: pytest.MonkeyPatch, scripted: ScriptedSecretsManager
+) -> None:
+    """AWS_MAX_ATTEMPTS still works: our retry default steps aside for it."""
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")
+    monkeypatch.setenv("AWS_RETRY_MODE", "standard")
+    scripted.set_default("DescribeSecret", {"__type": "InternalFailure"}, status=500)
+    async with scripted.client() as sm:
+        with pytest.raises(InternalServiceError) as caught:
+            await sm.describe("x")
+    assert caught.value.attempts == 2
+    assert len(scripted.requests_for("DescribeSecret")) == 2

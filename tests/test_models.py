@@ -243,3 +243,47 @@ def test_page_model() -> None:
     assert SecretListPage.model_validate({"NextToken": ""}).next_token is None
     assert SecretListPage.model_validate({"NextToken": "t"}).secrets == ()
     assert SecretListPage.model_validate({"SecretList": None}).secrets == ()
+
+
+def test_models_copy_pickle_and_hash() -> None:
+    """Fully populated models deep-copy, pickle and hash, and their maps stay read-only."""
+    import copy
+    import pickle
+
+    for model in (
+        SecretDescription.model_validate(full_description()),
+        SecretListEntry.model_validate(full_entry()),
+    ):
+        assert copy.deepcopy(model) == model
+        assert pickle.loads(pickle.dumps(model)) == model
+        assert model.model_copy(deep=True) == model
+        assert hash(model) == hash(copy.deepcopy(model))
+        with pytest.raises(TypeError):
+            model.version_stages["x"] = ()  # type: ignore[index]
+    assert len({SecretListEntry.model_validate(full_entry()) for _ in range(3)}) == 1
+
+
+@pytest.mark.parametrize(
+    ("wire", "expected"),
+    [
+        (1709296245.5, datetime(2024, 3, 1, 12, 30, 45, 500000, tzinfo=timezone.utc)),
+        (1709296245, datetime(2024, 3, 1, 12, 30, 45, tzinfo=timezone.utc)),
+        ("1709296245.5", datetime(2024, 3, 1, 12, 30, 45, 500000, tzinfo=timezone.utc)),
+        ("2024-03-01T12:30:45Z", datetime(2024, 3, 1, 12, 30, 45, tzinfo=timezone.utc)),
+        ("2024-03-01T13:30:45+01:00", datetime(2024, 3, 1, 12, 30, 45, tzinfo=timezone.utc)),
+    ],
+)
+def test_timestamps_read_as_botocore_reads_them(wire: object, expected: datetime) -> None:
+    """Numbers and numeric strings are epoch seconds, ISO strings keep their instant."""
+    body = {**minimal_entry("x"), "CreatedDate": wire}
+    assert SecretListEntry.model_validate_json(json.dumps(body)).created_date == expected
+    boto = _botocore_parse("SecretListEntry", body)
+    assert boto["CreatedDate"] == expected
+
+
+@pytest.mark.parametrize("wire", [1e20, -1e20, "nan", True, [1], {"a": 1}])
+def test_impossible_timestamps_are_validation_errors(wire: object) -> None:
+    """A timestamp out of range or of the wrong type fails validation, never another exception."""
+    body = {**minimal_entry("x"), "CreatedDate": wire}
+    with pytest.raises(ValidationError, match="CreatedDate"):
+        SecretListEntry.model_validate_json(json.dumps(body))

@@ -108,3 +108,30 @@ def test_valid_filter_values() -> None:
     """Negation, spaces and every allowed punctuation mark are accepted."""
     item = Filter(key="all", values=["!legacy", "a b:c_d@e/f+g=h.i-j"])
     assert item.to_request() == {"Key": "all", "Values": ["!legacy", "a b:c_d@e/f+g=h.i-j"]}
+
+
+def test_filter_model_validate_raises_invalid_parameter() -> None:
+    """Filters loaded from dicts or JSON give InvalidParameterError too."""
+    assert Filter.model_validate({"key": "name", "values": ["a"]}) == Filter(
+        key="name", values=["a"]
+    )
+    with pytest.raises(InvalidParameterError, match="key must be one of"):
+        Filter.model_validate({"key": "bogus", "values": ["a"]})
+    with pytest.raises(InvalidParameterError):
+        Filter.model_validate_json('{"key": "name", "values": []}')
+
+
+@pytest.mark.parametrize(
+    "sneaky",
+    [
+        Filter.model_construct(key="bogus", values=("a",)),  # type: ignore[arg-type]
+        Filter(key="name", values=["a"]).model_copy(update={"values": ()}),
+    ],
+)
+async def test_unvalidated_filters_are_caught_before_sending(
+    scripted: ScriptedSecretsManager, scripted_sm: SecretsManager, sneaky: Filter
+) -> None:
+    """A Filter that skipped validation is checked again at the call; nothing is sent."""
+    with pytest.raises(InvalidParameterError):
+        scripted_sm.iter_secrets(filters=[sneaky])
+    assert scripted.requests == []

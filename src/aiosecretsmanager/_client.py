@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import aiohttp
+from aiobotocore.client import AioBaseClient
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError
 from pydantic import ValidationError
 
 from ._errors import (
@@ -43,14 +44,20 @@ __all__ = ["DEFAULT_CONFIG", "SecretsManager"]
 
 logger = logging.getLogger("aiosecretsmanager")
 
-DEFAULT_CONFIG = AioConfig(
-    retries={"mode": "standard", "total_max_attempts": 5},
-    connect_timeout=5,
-    read_timeout=30,
-    user_agent_extra="aiosecretsmanager",
-)
-"""Our defaults; a user's ``config`` is merged over them, option by option."""
+_DEFAULT_OPTIONS: dict[str, Any] = {
+    "retries": {"mode": "standard", "total_max_attempts": 5},
+    "connect_timeout": 5,
+    "read_timeout": 30,
+    "user_agent_extra": "aiosecretsmanager",
+}
+DEFAULT_CONFIG = AioConfig(**_DEFAULT_OPTIONS)
+"""Our defaults; a user's ``config`` is merged over them, option by option.
 
+The retry default steps aside when ``AWS_MAX_ATTEMPTS``, ``AWS_RETRY_MODE`` or the
+profile's ``max_attempts``/``retry_mode`` is set, so those keep working.
+"""
+
+_RETRY_VARS = ("max_attempts", "retry_mode")
 _SERVICE_ID = "secrets-manager"
 _OPERATIONS = ("DescribeSecret", "ListSecrets")
 _BODY_KEY = "_aiosecretsmanager_body"
@@ -85,6 +92,24 @@ def _install_hooks(client: Any) -> None:
             _capture_body,
             unique_id=f"{_HOOK_ID}-{operation}",
         )
+
+
+def _effective_config(session: AioSession, user: Config | None) -> AioConfig:
+    """Our defaults with the user's ``config`` merged over them.
+
+    A client config beats ``AWS_MAX_ATTEMPTS``, ``AWS_RETRY_MODE`` and the profile's
+    ``max_attempts``/``retry_mode`` in botocore, so our retry default would silently
+    override them: it is left out when any of those is set.
+    """
+    options = dict(_DEFAULT_OPTIONS)
+    # get_config_variable() cannot tell a set value from botocore's own default.
+    scoped = session.get_scoped_config()
+    if any(os.environ.get(f"AWS_{name.upper()}") or scoped.get(name) for name in _RETRY_VARS):
+        del options["retries"]
+    defaults = AioConfig(**options)
+    # AioConfig.merge reads only the options a config was given, so any botocore
+    # Config works here, not just an AioConfig.
+    return defaults if user is None else defaults.merge(user)  # type: ignore[arg-type]
 
 
 def _check_optional_str(name: str, value: object) -> None:
@@ -127,6 +152,10 @@ class SecretsManager:
     ) -> None:
         _check_optional_str("region_name", region_name)
         _check_optional_str("endpoint_url", endpoint_url)
+        if endpoint_url is not None and not endpoint_url.startswith(("http://", "https://")):
+            raise InvalidParameterError(
+                f"endpoint_url must start with http:// or https://, got {endpoint_url!r}"
+            )
         _check_optional_str("profile_name", profile_name)
         if session is not None and not isinstance(session, AioSession):
             raise InvalidParameterError(
@@ -145,9 +174,7 @@ class SecretsManager:
         self._profile_name = profile_name
         self._session = session
         # AioConfig.merge takes any botocore Config: it reads only the user-set options.
-        self._config = (
-            DEFAULT_CONFIG if config is None else DEFAULT_CONFIG.merge(config)  # type: ignore[arg-type]
-        )
+        self._config = config
         self._owns_client = True
         self._client: SecretsManagerClient | None = None
         self._client_context: Any = None
@@ -162,9 +189,11 @@ class SecretsManager:
         Raises:
             InvalidParameterError: ``client`` is not a secretsmanager client.
         """
-        meta = getattr(client, "meta", None)
+        # A sync boto3 client has the same meta, but its calls cannot be awaited.
+        candidate: object = client
+        meta = getattr(candidate, "meta", None)
         service = getattr(getattr(meta, "service_model", None), "service_name", None)
-        if service != "secretsmanager":
+        if not isinstance(candidate, AioBaseClient) or service != "secretsmanager":
             raise InvalidParameterError(
                 "from_client needs an aiobotocore secretsmanager client, "
                 f"not {type(client).__name__}"
@@ -197,7 +226,7 @@ class SecretsManager:
                 "secretsmanager",
                 region_name=self._region_name,
                 endpoint_url=self._endpoint_url,
-                config=self._config,
+                config=_effective_config(session, self._config),
             )
             client = await context.__aenter__()
         except (BotoCoreError, ValueError) as error:
@@ -347,7 +376,7 @@ class SecretsManager:
         capturing = _capturing.set(True)
         try:
             response: dict[str, Any] = dict(await method(**request))
-        except (ClientError, BotoCoreError, aiohttp.ClientError, OSError) as error:
+        except Exception as error:  # every failure of the call is mapped, never leaked
             mapped = map_botocore_error(
                 error, operation=operation, secret_id=secret_id, resume_token=resume_token
             )

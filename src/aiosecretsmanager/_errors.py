@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
@@ -201,11 +202,15 @@ def _client_error_fields(error: ClientError) -> dict[str, Any]:
     body = response.get("Error") or {}
     meta = response.get("ResponseMetadata") or {}
     status = meta.get("HTTPStatusCode")
+    # botocore's generic parse of a non-JSON error (an HTML 502 from a proxy) skips
+    # RequestId, but the header is still there.
+    headers = meta.get("HTTPHeaders") or {}
+    request_id = meta.get("RequestId") or headers.get("x-amzn-requestid")
     retries = meta.get("RetryAttempts")
     return {
         "code": body.get("Code") or None,
         "message": body.get("Message") or str(error),
-        "request_id": meta.get("RequestId") or None,
+        "request_id": request_id or None,
         "http_status": status if isinstance(status, int) else None,
         "attempts": retries + 1 if isinstance(retries, int) else None,
     }
@@ -224,7 +229,9 @@ def map_botocore_error(
     caller raises the result ``from error`` so the original stays as ``__cause__``.
 
     Args:
-        error: A botocore ``ClientError`` or ``BotoCoreError``.
+        error: What the aiobotocore call raised: a botocore ``ClientError`` or
+            ``BotoCoreError``, an aiohttp or OS error, or whatever botocore's parser
+            raised on a malformed body.
         operation: The AWS operation name.
         secret_id: The secret the call was about, if any.
         resume_token: For ListSecrets, the NextToken of the page that failed.
@@ -256,4 +263,10 @@ def map_botocore_error(
         return TransportError(str(error), **where)
     if isinstance(error, BotoCoreError):
         return SecretsManagerError(str(error), **where)
-    return SecretsManagerError(f"{type(error).__name__}: {error}", **where)
+    if isinstance(error, (aiohttp.ClientError, OSError)):
+        return TransportError(f"{type(error).__name__}: {error}", **where)
+    # Anything else came out of botocore's parser choking on a body of the wrong shape
+    # (an error body that is a JSON list, a non-string __type).
+    return ResponseValidationError(
+        f"the service's answer could not be read ({type(error).__name__}: {error})", **where
+    )

@@ -9,10 +9,9 @@ carry every timestamp as an aware UTC ``datetime``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timezone
-from types import MappingProxyType
-from typing import Annotated, Any, ClassVar, Literal, get_args
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeVar, get_args
 
 from pydantic import (
     AfterValidator,
@@ -29,6 +28,9 @@ from pydantic.alias_generators import to_pascal
 
 from ._errors import InvalidParameterError
 
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
 __all__ = [
     "CURRENT_STAGE",
     "ExternalSecretRotationMetadataItem",
@@ -42,6 +44,9 @@ __all__ = [
     "Tag",
 ]
 
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
 CURRENT_STAGE = "AWSCURRENT"
 """The staging label Secrets Manager puts on the version a plain read returns."""
 
@@ -49,6 +54,49 @@ FilterKey = Literal[
     "description", "name", "tag-key", "tag-value", "primary-region", "owning-service", "all"
 ]
 """The keys ListSecrets accepts in a filter."""
+
+
+class _FrozenMap(Mapping[_K, _V]):
+    """A read-only mapping that, unlike ``MappingProxyType``, hashes, pickles and copies."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[_K, _V] | None = None) -> None:
+        self._data: dict[_K, _V] = dict(data or {})
+
+    def __getitem__(self, key: _K) -> _V:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[_K]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._data.items()))
+
+    def __repr__(self) -> str:
+        return repr(self._data)
+
+    def __reduce__(self) -> tuple[type[_FrozenMap[_K, _V]], tuple[dict[_K, _V]]]:
+        return (type(self), (self._data,))
+
+
+def _from_epoch(value: object) -> object:
+    # botocore reads any number (or numeric string) as epoch seconds; pydantic alone
+    # would read a large one as milliseconds. Both paths must give the same instant.
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            return value  # an ISO 8601 string, for pydantic to parse
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            return datetime.fromtimestamp(value, timezone.utc)
+        except (OverflowError, OSError, ValueError) as error:
+            raise ValueError(f"timestamp {value!r} is out of range") from error
+    return value
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -64,14 +112,14 @@ def _dump_list(value: tuple[Any, ...], handler: SerializerFunctionWrapHandler) -
 
 
 def _freeze_map(value: Mapping[str, tuple[str, ...]]) -> Mapping[str, tuple[str, ...]]:
-    return MappingProxyType(dict(value))
+    return _FrozenMap(value)
 
 
 def _dump_map(value: Mapping[str, tuple[str, ...]]) -> dict[str, list[str]]:
     return {key: list(labels) for key, labels in value.items()}
 
 
-UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
+UtcDatetime = Annotated[datetime, BeforeValidator(_from_epoch), AfterValidator(_as_utc)]
 """A timestamp, always aware and in UTC."""
 
 _Tuple = WrapSerializer(_dump_list)
@@ -81,7 +129,7 @@ _StagesMap = Annotated[
     PlainSerializer(_dump_map),
 ]
 
-_EMPTY_STAGES: Mapping[str, tuple[str, ...]] = MappingProxyType({})
+_EMPTY_STAGES: Mapping[str, tuple[str, ...]] = _FrozenMap()
 
 
 class _AwsModel(BaseModel):
@@ -213,7 +261,7 @@ class _SecretFields(_AwsModel):
     @property
     def tag_map(self) -> Mapping[str, str]:
         """Tag key to value, read-only; a tag without a value maps to ``""``."""
-        return MappingProxyType({tag.key: tag.value or "" for tag in self.tags or ()})
+        return _FrozenMap({tag.key: tag.value or "" for tag in self.tags or ()})
 
 
 class SecretDescription(_SecretFields):
@@ -280,6 +328,30 @@ class Filter(BaseModel):
     def __init__(self, *, key: FilterKey, values: Sequence[str]) -> None:
         try:
             super().__init__(key=key, values=values)
+        except ValidationError as error:
+            raise InvalidParameterError(_describe_filter_error(error)) from error
+
+    @classmethod
+    def model_validate(cls, obj: Any, **kwargs: Any) -> Self:
+        """Validate a filter from a dict (``{"key": ..., "values": [...]}``).
+
+        Raises:
+            InvalidParameterError: The key or values are not allowed.
+        """
+        try:
+            return super().model_validate(obj, **kwargs)
+        except ValidationError as error:
+            raise InvalidParameterError(_describe_filter_error(error)) from error
+
+    @classmethod
+    def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> Self:
+        """Validate a filter from JSON text.
+
+        Raises:
+            InvalidParameterError: The text is not a valid filter.
+        """
+        try:
+            return super().model_validate_json(json_data, **kwargs)
         except ValidationError as error:
             raise InvalidParameterError(_describe_filter_error(error)) from error
 

@@ -73,10 +73,13 @@ def _check_filters(filters: object) -> tuple[Filter, ...]:
         raise InvalidParameterError(
             f"filters takes at most {FILTERS_MAX} filters, got {len(filters)}"
         )
+    checked = []
     for index, item in enumerate(filters):
         if not isinstance(item, Filter):
             raise InvalidParameterError(f"filters[{index}] must be a Filter, not {_kind(item)}")
-    return tuple(filters)
+        # Again, because model_construct() and model_copy(update=...) skip validation.
+        checked.append(Filter.model_validate({"key": item.key, "values": item.values}))
+    return tuple(checked)
 
 
 @dataclass(frozen=True)
