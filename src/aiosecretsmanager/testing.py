@@ -342,7 +342,7 @@ class ScriptedSecretsManager(_ServerLifecycle):
         """Start serving (once) and return the endpoint URL."""
         if self._server is not None:
             return self.endpoint_url
-        server = ThreadingHTTPServer((_HOST, 0), _handler_for(self))
+        server = _Server((_HOST, 0), _handler_for(self))
         server.daemon_threads = True
         thread = threading.Thread(target=server.serve_forever, name="scripted-sm", daemon=True)
         thread.start()
@@ -369,6 +369,12 @@ class ScriptedSecretsManager(_ServerLifecycle):
             raise RuntimeError("ScriptedSecretsManager is not running: call start() or use 'with'")
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}"
+
+
+class _Server(ThreadingHTTPServer):
+    # socketserver's listen backlog of 5 drops connections a concurrent client opens
+    # at once (describe_many opens 32); a dropped SYN costs a 1 s retransmit.
+    request_queue_size = 128
 
 
 def _handler_for(script: ScriptedSecretsManager) -> type[BaseHTTPRequestHandler]:
