@@ -20,6 +20,7 @@ import asyncio
 import itertools
 import json
 import logging
+import sys
 import threading
 import time
 import urllib.request
@@ -375,6 +376,13 @@ class _Server(ThreadingHTTPServer):
     # socketserver's listen backlog of 5 drops connections a concurrent client opens
     # at once (describe_many opens 32); a dropped SYN costs a 1 s retransmit.
     request_queue_size = 128
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that cancelled its request (read-ahead, timeouts) closed the socket
+        # before the scripted answer went out: not a server fault worth a traceback.
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
 
 
 def _handler_for(script: ScriptedSecretsManager) -> type[BaseHTTPRequestHandler]:
