@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import time
@@ -19,11 +20,19 @@ from ._errors import (
     ConfigurationError,
     InvalidParameterError,
     ResponseValidationError,
+    SecretsManagerError,
     map_botocore_error,
 )
 from ._models import SecretDescription, SecretListPage
-from ._paging import PageIterator, SecretIterator
-from ._validation import check_list_params, check_secret_id
+from ._paging import PageIterator, ReadAheadPages, SecretIterator, notify_request_sent
+from ._parsing import botocore_parser_factory
+from ._validation import (
+    check_concurrency,
+    check_list_params,
+    check_read_ahead,
+    check_secret_id,
+    check_secret_ids,
+)
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Mapping, Sequence
@@ -49,6 +58,9 @@ _DEFAULT_OPTIONS: dict[str, Any] = {
     "connect_timeout": 5,
     "read_timeout": 30,
     "user_agent_extra": "aiosecretsmanager",
+    # aiobotocore's default of 10 connections would silently cap describe_many's
+    # default concurrency of 32, with room left for a listing alongside.
+    "max_pool_connections": 64,
 }
 DEFAULT_CONFIG = AioConfig(**_DEFAULT_OPTIONS)
 """Our defaults; a user's ``config`` is merged over them, option by option.
@@ -85,6 +97,10 @@ def _capture_body(
         response_dict["body"] = b""
 
 
+def _request_sent(**_: Any) -> None:
+    notify_request_sent()
+
+
 def _install_hooks(client: Any) -> None:
     for operation in _OPERATIONS:
         client.meta.events.register(
@@ -92,6 +108,12 @@ def _install_hooks(client: Any) -> None:
             _capture_body,
             unique_id=f"{_HOOK_ID}-{operation}",
         )
+    # Read-ahead listens for its request leaving; a no-op outside its task.
+    client.meta.events.register(
+        f"before-send.{_SERVICE_ID}.ListSecrets",
+        _request_sent,
+        unique_id=f"{_HOOK_ID}-sent",
+    )
 
 
 def _effective_config(session: AioSession, user: Config | None) -> AioConfig:
@@ -135,6 +157,11 @@ class SecretsManager:
         profile_name: A profile from the AWS config files. Not with ``session``.
         session: An aiobotocore ``AioSession`` to create the client from.
         config: An aiobotocore ``AioConfig``, merged over ``DEFAULT_CONFIG``.
+        wire_parsing: True (the default) validates success bodies straight from
+            the wire bytes into models. False uses botocore's parser, with a fast
+            UTC timestamp parser on a session this object creates (a ``session``
+            you pass is left as it is), then validates botocore's dict; fields
+            botocore's model does not know are then dropped.
 
     Raises:
         InvalidParameterError: An argument has the wrong type, or both
@@ -149,6 +176,7 @@ class SecretsManager:
         profile_name: str | None = None,
         session: AioSession | None = None,
         config: Config | None = None,
+        wire_parsing: bool = True,
     ) -> None:
         _check_optional_str("region_name", region_name)
         _check_optional_str("endpoint_url", endpoint_url)
@@ -169,6 +197,11 @@ class SecretsManager:
             raise InvalidParameterError(
                 f"config must be an aiobotocore AioConfig, not {type(config).__name__}"
             )
+        if not isinstance(wire_parsing, bool):
+            raise InvalidParameterError(
+                f"wire_parsing must be a bool, not {type(wire_parsing).__name__}"
+            )
+        self._wire_parsing = wire_parsing
         self._region_name = region_name
         self._endpoint_url = endpoint_url
         self._profile_name = profile_name
@@ -180,11 +213,13 @@ class SecretsManager:
         self._client_context: Any = None
 
     @classmethod
-    def from_client(cls, client: SecretsManagerClient) -> Self:
+    def from_client(cls, client: SecretsManagerClient, *, wire_parsing: bool = True) -> Self:
         """Wrap an aiobotocore secretsmanager client that is already open.
 
         The caller keeps ownership: leaving ``async with`` or ``close()`` does not
-        close it, and it parses its own calls exactly as before.
+        close it, and it parses its own calls exactly as before: our hooks act only
+        on calls this library makes. With ``wire_parsing=False`` our calls use the
+        client's own parser too.
 
         Raises:
             InvalidParameterError: ``client`` is not a secretsmanager client.
@@ -198,7 +233,7 @@ class SecretsManager:
                 "from_client needs an aiobotocore secretsmanager client, "
                 f"not {type(client).__name__}"
             )
-        self = cls()
+        self = cls(wire_parsing=wire_parsing)
         self._owns_client = False
         self._client = client
         _install_hooks(client)
@@ -221,6 +256,9 @@ class SecretsManager:
                 raise RuntimeError("this SecretsManager is already open")
             return self
         session = self._session or AioSession(profile=self._profile_name)
+        if self._session is None and not self._wire_parsing:
+            # Our own session only: a caller's session keeps the parsers it has.
+            session.register_component("response_parser_factory", botocore_parser_factory())
         try:
             context = session.create_client(
                 "secretsmanager",
@@ -285,6 +323,7 @@ class SecretsManager:
         page_size: int | None = None,
         max_items: int | None = None,
         starting_token: str | None = None,
+        read_ahead: int = 0,
     ) -> AsyncIterator[SecretListPage]:
         """List secrets page by page, following NextToken to the end.
 
@@ -301,6 +340,10 @@ class SecretsManager:
             page_size: MaxResults per request, 1..100; None leaves it to the service.
             max_items: Stop after this many entries, fetching no page beyond them.
             starting_token: A ``next_token`` from an earlier listing, to resume it.
+            read_ahead: Fetch up to this many pages (0..100) ahead while the
+                consumer works on the current one; 0, the default, fetches a page
+                only when asked. Never more than this many pages are buffered,
+                and ``max_items`` never causes an extra fetch.
 
         Returns:
             An async iterator of pages; a page may be empty mid-listing.
@@ -319,7 +362,9 @@ class SecretsManager:
             max_items=max_items,
             starting_token=starting_token,
         )
-        return PageIterator(self._fetch_page, params)
+        ahead = check_read_ahead(read_ahead)
+        pages = PageIterator(self._fetch_page, params)
+        return ReadAheadPages(pages, ahead) if ahead else pages
 
     def iter_secrets(
         self,
@@ -331,11 +376,13 @@ class SecretsManager:
         page_size: int | None = None,
         max_items: int | None = None,
         starting_token: str | None = None,
+        read_ahead: int = 0,
     ) -> AsyncIterator[SecretListEntry]:
         """List secrets one entry at a time; paging is hidden.
 
         Needs the ``secretsmanager:ListSecrets`` permission. Takes the same
-        arguments as ``iter_pages``, checked here, at the call. The listing never
+        arguments as ``iter_pages`` (``read_ahead`` included), checked here, at the
+        call. The listing never
         ends early without an error: a fault mid-listing raises a typed error whose
         ``resume_token`` finishes the listing when passed as ``starting_token``.
 
@@ -356,7 +403,49 @@ class SecretsManager:
             max_items=max_items,
             starting_token=starting_token,
         )
-        return SecretIterator(PageIterator(self._fetch_page, params), params.max_items)
+        ahead = check_read_ahead(read_ahead)
+        pages = PageIterator(self._fetch_page, params)
+        return SecretIterator(ReadAheadPages(pages, ahead) if ahead else pages, params.max_items)
+
+    async def describe_many(
+        self, secret_ids: Sequence[str], *, concurrency: int = 32
+    ) -> list[SecretDescription | SecretsManagerError]:
+        """Describe many secrets, at most ``concurrency`` requests in flight at once.
+
+        Needs the ``secretsmanager:DescribeSecret`` permission. Like
+        ``asyncio.gather(..., return_exceptions=True)``, but typed: a missing or
+        failed secret gives its ``SecretsManagerError`` in its slot and the batch
+        goes on. Each call is retried (throttling included) like ``describe()``.
+        The client's connection pool bounds the real concurrency: ours holds 64
+        connections (``DEFAULT_CONFIG``); raise ``max_pool_connections`` in
+        ``config`` (or on a client given to ``from_client``) for more.
+
+        Args:
+            secret_ids: Names, full ARNs or partial ARNs; duplicates are described
+                once per occurrence.
+            concurrency: Requests in flight at once, 1..1000.
+
+        Returns:
+            One result per id, in input order: a ``SecretDescription`` or the
+            typed error for that id.
+
+        Raises:
+            InvalidParameterError: ``secret_ids`` is not a sequence of valid ids,
+                or ``concurrency`` is out of range; nothing is sent.
+        """
+        ids = check_secret_ids(secret_ids)
+        limit = check_concurrency(concurrency)
+        self.client  # noqa: B018 - fail at once, not once per id, on a closed client
+        gate = asyncio.Semaphore(limit)
+
+        async def one(secret_id: str) -> SecretDescription | SecretsManagerError:
+            async with gate:
+                try:
+                    return await self.describe(secret_id)
+                except SecretsManagerError as error:
+                    return error
+
+        return list(await asyncio.gather(*(one(secret_id) for secret_id in ids)))
 
     async def _fetch_page(self, request: Mapping[str, Any], token: str | None) -> SecretListPage:
         return await self._call(SecretListPage, "ListSecrets", request, resume_token=token)
@@ -373,7 +462,7 @@ class SecretsManager:
         client = self.client
         method = client.describe_secret if operation == "DescribeSecret" else client.list_secrets
         started = time.perf_counter()
-        capturing = _capturing.set(True)
+        capturing = _capturing.set(self._wire_parsing)
         try:
             response: dict[str, Any] = dict(await method(**request))
         except Exception as error:  # every failure of the call is mapped, never leaked

@@ -7,7 +7,11 @@ never a loop; ``max_items`` fetches no page it does not need.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
+from collections import deque
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, final
 
 from ._errors import PaginationError
@@ -20,7 +24,7 @@ if TYPE_CHECKING:
 
     FetchPage = Callable[[dict[str, Any], "str | None"], Awaitable[SecretListPage]]
 
-__all__ = ["PageIterator", "SecretIterator"]
+__all__ = ["PageIterator", "ReadAheadPages", "SecretIterator", "notify_request_sent"]
 
 # The service's largest page; asking for fewer than this is how max_items avoids
 # fetching entries it would throw away.
@@ -103,7 +107,7 @@ class PageIterator:
 class SecretIterator:
     """An async iterator of ListSecrets entries, page after page, up to ``max_items``."""
 
-    def __init__(self, pages: PageIterator, max_items: int | None) -> None:
+    def __init__(self, pages: PageIterator | ReadAheadPages, max_items: int | None) -> None:
         self._pages = pages
         self._remaining = max_items
         self._entries: Iterator[SecretListEntry] = iter(())
@@ -128,3 +132,148 @@ class SecretIterator:
         """Stop the listing; later calls end at once."""
         self._entries = iter(())
         await self._pages.aclose()
+
+
+# Set inside a read-ahead producer task only (tasks copy the context), so the
+# client's before-send hook tells exactly that listing its request is going out.
+_request_sent: ContextVar[Callable[[], None] | None] = ContextVar(
+    "aiosecretsmanager_request_sent", default=None
+)
+
+# A scheduled fetch must sign its request and hand it to aiohttp before it is on
+# the wire, and a consumer that blocks the loop between entries would hold it back
+# until its next page. So the consumer yields until botocore says "before-send",
+# then for aiohttp's own write (two turns with aiohttp 3.x on a pooled connection,
+# measured), and never more than _MAX_TURNS in all (a fetch without the hook).
+_WRITE_TURNS = 2
+_MAX_TURNS = 50
+_TASK_NAME = "aiosecretsmanager-read-ahead"
+
+
+def notify_request_sent() -> None:
+    """Tell the read-ahead listing whose task is running that its request is going out."""
+    callback = _request_sent.get()
+    if callback is not None:
+        callback()
+
+
+class _Buffer:
+    """State shared by a ``ReadAheadPages`` and its producer task.
+
+    The task holds this and the page walk, never the ``ReadAheadPages`` itself, so
+    dropping the iterator (an early ``break``) lets ``__del__`` cancel the task.
+    """
+
+    def __init__(self) -> None:
+        self.ready: deque[SecretListPage | BaseException] = deque()
+        self.arrived = asyncio.Event()
+        self.sent = False
+
+    def mark_sent(self) -> None:
+        self.sent = True
+
+    def ended(self) -> bool:
+        return bool(self.ready) and isinstance(self.ready[-1], BaseException)
+
+
+async def _produce(pages: PageIterator, buffer: _Buffer, limit: int) -> None:
+    _request_sent.set(buffer.mark_sent)
+    try:
+        while len(buffer.ready) < limit:
+            buffer.sent = False
+            try:
+                page = await pages.__anext__()
+            except Exception as error:  # StopAsyncIteration included
+                # Delivered in order, after the pages before it; the walk did not
+                # move on, so the consumer's next call fetches the same page again.
+                buffer.ready.append(error)
+                return
+            buffer.ready.append(page)
+            buffer.arrived.set()
+    finally:
+        buffer.sent = True
+        buffer.arrived.set()
+
+
+@final
+class ReadAheadPages:
+    """ListSecrets pages, fetched up to ``read_ahead`` pages ahead of the consumer.
+
+    At most ``read_ahead`` pages are ever buffered or in flight beyond the one the
+    consumer holds. Errors arrive in order, after the pages before them. Cancelling
+    the consumer, ``aclose()``, or dropping the iterator cancels the pending fetch.
+    """
+
+    def __init__(self, pages: PageIterator, read_ahead: int) -> None:
+        self._pages = pages
+        self._read_ahead = read_ahead
+        self._buffer = _Buffer()
+        self._task: asyncio.Task[None] | None = None
+        self._closed = False
+
+    def __aiter__(self) -> ReadAheadPages:
+        return self
+
+    async def __anext__(self) -> SecretListPage:
+        if self._closed:
+            raise StopAsyncIteration
+        buffer = self._buffer
+        while not buffer.ready:
+            self._start()
+            buffer.arrived.clear()
+            try:
+                await buffer.arrived.wait()
+            except asyncio.CancelledError:
+                self._cancel()
+                raise
+        item = buffer.ready.popleft()
+        if isinstance(item, BaseException):
+            raise item
+        self._start()
+        await self._let_request_out()
+        return item
+
+    def _start(self) -> None:
+        buffer = self._buffer
+        if self._task is not None and not self._task.done():
+            return
+        if buffer.ended() or len(buffer.ready) >= self._read_ahead:
+            return
+        buffer.sent = False
+        self._task = asyncio.get_running_loop().create_task(
+            _produce(self._pages, buffer, self._read_ahead), name=_TASK_NAME
+        )
+
+    async def _let_request_out(self) -> None:
+        task = self._task
+        if task is None or task.done():
+            return
+        for _ in range(_MAX_TURNS):
+            if self._buffer.sent or task.done():
+                break
+            await asyncio.sleep(0)
+        for _ in range(_WRITE_TURNS):
+            await asyncio.sleep(0)
+
+    def _cancel(self) -> None:
+        task, self._task = self._task, None
+        if task is not None and not task.done():
+            task.cancel()
+
+    async def aclose(self) -> None:
+        """Stop the listing and cancel the pending fetch; later calls end at once."""
+        self._closed = True
+        task = self._task
+        self._cancel()
+        self._buffer.ready.clear()
+        if task is not None:
+            # wait() never raises the task's CancelledError, only our own.
+            await asyncio.wait({task})
+        await self._pages.aclose()
+
+    def __del__(self) -> None:
+        # An early break drops the iterator without aclose(): cancel what is in flight.
+        task = self._task
+        if task is not None and not task.done():
+            with contextlib.suppress(RuntimeError):  # the loop is already closed
+                task.cancel()

@@ -143,3 +143,32 @@ def check_list_params(
             else _check_str("starting_token", starting_token, TOKEN_MAX)
         ),
     )
+
+
+READ_AHEAD_MAX = 100
+CONCURRENCY_MAX = 1000
+
+
+def check_read_ahead(read_ahead: object) -> int:
+    """Check a listing's ``read_ahead``: how many pages to fetch ahead, 0 for none."""
+    return _check_int("read_ahead", read_ahead, 0, READ_AHEAD_MAX)
+
+
+def check_secret_ids(secret_ids: object) -> tuple[str, ...]:
+    """Check ``describe_many``'s ids: a sequence (not a str) of valid secret ids."""
+    if isinstance(secret_ids, (str, bytes)) or not isinstance(secret_ids, Sequence):
+        raise InvalidParameterError(
+            f"secret_ids must be a sequence of str, not {_kind(secret_ids)}"
+        )
+    checked: list[str] = []
+    for index, secret_id in enumerate(secret_ids):
+        try:
+            checked.append(check_secret_id(secret_id))
+        except InvalidParameterError as error:
+            raise InvalidParameterError(f"secret_ids[{index}]: {error}") from None
+    return tuple(checked)
+
+
+def check_concurrency(concurrency: object) -> int:
+    """Check ``describe_many``'s ``concurrency``: requests in flight at once."""
+    return _check_int("concurrency", concurrency, 1, CONCURRENCY_MAX)
