@@ -219,7 +219,7 @@ def test_datetimes_are_utc_whatever_the_machine_tz() -> None:
         for stamp in stamps:
             assert stamp is not None
             assert stamp.utcoffset() == timedelta(0)
-            assert stamp.tzinfo is timezone.utc
+            assert stamp.tzinfo == timezone.utc
         # LastAccessedDate is midnight UTC; it must stay on its own day.
         assert model.last_accessed_date == datetime(2024, 3, 1, tzinfo=timezone.utc)
         assert model.replication_status is not None
@@ -242,7 +242,8 @@ def test_page_model() -> None:
     assert page.next_token == "t1"
     assert SecretListPage.model_validate({"NextToken": ""}).next_token is None
     assert SecretListPage.model_validate({"NextToken": "t"}).secrets == ()
-    assert SecretListPage.model_validate({"SecretList": None}).secrets == ()
+    with pytest.raises(ValidationError, match="SecretList"):
+        SecretListPage.model_validate({"SecretList": None})
 
 
 def test_models_copy_pickle_and_hash() -> None:

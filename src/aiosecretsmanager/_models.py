@@ -16,15 +16,16 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeVar, ge
 from pydantic import (
     AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
     PlainSerializer,
     SerializerFunctionWrapHandler,
     ValidationError,
     WrapSerializer,
 )
 from pydantic.alias_generators import to_pascal
+from pydantic_core import core_schema
 
 from ._errors import InvalidParameterError
 
@@ -83,22 +84,6 @@ class _FrozenMap(Mapping[_K, _V]):
         return (type(self), (self._data,))
 
 
-def _from_epoch(value: object) -> object:
-    # botocore reads any number (or numeric string) as epoch seconds; pydantic alone
-    # would read a large one as milliseconds. Both paths must give the same instant.
-    if isinstance(value, str):
-        try:
-            value = float(value)
-        except ValueError:
-            return value  # an ISO 8601 string, for pydantic to parse
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        try:
-            return datetime.fromtimestamp(value, timezone.utc)
-        except (OverflowError, OSError, ValueError) as error:
-            raise ValueError(f"timestamp {value!r} is out of range") from error
-    return value
-
-
 def _as_utc(value: datetime) -> datetime:
     # botocore hands back tzlocal() datetimes and users may pass naive ones; the
     # service speaks UTC, so naive means UTC and aware is converted, keeping the instant.
@@ -119,8 +104,34 @@ def _dump_map(value: Mapping[str, tuple[str, ...]]) -> dict[str, list[str]]:
     return {key: list(labels) for key, labels in value.items()}
 
 
-UtcDatetime = Annotated[datetime, BeforeValidator(_from_epoch), AfterValidator(_as_utc)]
-"""A timestamp, always aware and in UTC."""
+class _Utc:
+    """Marks a datetime field as always aware UTC, at no Python cost on the wire path.
+
+    From JSON (the wire), an epoch number or a ``Z`` string is UTC already, so
+    pydantic-core alone handles it; only other offsets and naive strings reach
+    ``_as_utc``. From Python objects (botocore's tzlocal dicts, a user's datetimes)
+    every value goes through ``_as_utc``.
+    """
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        converted = core_schema.no_info_after_validator_function(_as_utc, handler(source))
+        return core_schema.json_or_python_schema(
+            json_schema=core_schema.union_schema(
+                [core_schema.datetime_schema(tz_constraint=0), converted],
+                mode="left_to_right",
+                # One error at the field, not one per branch of the union.
+                custom_error_type="utc_datetime",
+                custom_error_message="Input should be epoch seconds or an ISO 8601 datetime",
+            ),
+            python_schema=converted,
+        )
+
+
+UtcDatetime = Annotated[datetime, _Utc]
+"""A timestamp, always aware and in UTC (offset zero)."""
 
 _Tuple = WrapSerializer(_dump_list)
 _StagesMap = Annotated[
@@ -143,6 +154,9 @@ class _AwsModel(BaseModel):
         frozen=True,
         extra="allow",
         use_attribute_docstrings=True,
+        # botocore reads any number (or numeric string) as epoch seconds; pydantic's
+        # default would read a large one as milliseconds. Both paths must agree.
+        val_temporal_unit="seconds",
     )
 
 
@@ -284,10 +298,6 @@ class SecretListEntry(_SecretFields):
     """Version id to staging labels (wire name ``SecretVersionsToStages``)."""
 
 
-def _none_as_empty(value: object) -> object:
-    return () if value is None else value
-
-
 def _empty_as_none(value: str | None) -> str | None:
     return value or None
 
@@ -295,9 +305,9 @@ def _empty_as_none(value: str | None) -> str | None:
 class SecretListPage(_AwsModel):
     """One ListSecrets response: the entries it carried and the token for the next page."""
 
-    secrets: Annotated[tuple[SecretListEntry, ...], BeforeValidator(_none_as_empty), _Tuple] = (
-        Field(default=(), alias="SecretList")
-    )
+    # No Python validator on this field: one would make pydantic-core hand it the whole
+    # page as Python objects instead of validating the JSON directly (3x slower).
+    secrets: Annotated[tuple[SecretListEntry, ...], _Tuple] = Field(default=(), alias="SecretList")
     """The entries of this page; may be empty even when more pages follow."""
     next_token: Annotated[str | None, AfterValidator(_empty_as_none)] = None
     """The raw service token for the next page, or None when the listing is complete.
