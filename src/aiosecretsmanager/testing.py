@@ -265,6 +265,8 @@ class ScriptedSecretsManager(_ServerLifecycle):
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._ids = itertools.count(1)
+        # Set by stop(), so an answer held back by ``delay`` ends with the server.
+        self._stopping = threading.Event()
 
     # -- the script -------------------------------------------------------------
 
@@ -342,15 +344,20 @@ class ScriptedSecretsManager(_ServerLifecycle):
         """Start serving (once) and return the endpoint URL."""
         if self._server is not None:
             return self.endpoint_url
+        self._stopping.clear()
         server = ThreadingHTTPServer((_HOST, 0), _handler_for(self))
         server.daemon_threads = True
-        thread = threading.Thread(target=server.serve_forever, name="scripted-sm", daemon=True)
+        # A short poll interval keeps stop() (and each test that uses it) quick.
+        thread = threading.Thread(
+            target=server.serve_forever, args=(0.05,), name="scripted-sm", daemon=True
+        )
         thread.start()
         self._server, self._thread = server, thread
         return self.endpoint_url
 
     def stop(self) -> None:
         """Stop serving and close the socket; safe to call twice."""
+        self._stopping.set()
         server, thread, self._server, self._thread = self._server, self._thread, None, None
         if server is not None:
             server.shutdown()
@@ -386,16 +393,21 @@ def _handler_for(script: ScriptedSecretsManager) -> type[BaseHTTPRequestHandler]
             operation = target.rpartition(".")[2]
             response = script._next(operation, body, dict(self.headers.items()))
             if response.delay:
-                time.sleep(response.delay)
+                script._stopping.wait(response.delay)
             payload = response.encoded()
-            self.send_response(response.status)
-            self.send_header("Content-Type", "application/x-amz-json-1.1")
-            self.send_header("Content-Length", str(len(payload)))
-            self.send_header("x-amzn-RequestId", script._request_id(response))
-            for name, value in response.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(payload)
+            try:
+                self.send_response(response.status)
+                self.send_header("Content-Type", "application/x-amz-json-1.1")
+                self.send_header("Content-Length", str(len(payload)))
+                self.send_header("x-amzn-RequestId", script._request_id(response))
+                for name, value in response.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):
+                # A delayed answer to a client that gave up (a timeout, a cancelled
+                # task): nothing to deliver, and nothing to report.
+                self.close_connection = True
 
         def log_message(self, format: str, *args: Any) -> None:
             # Quiet: tests read the recorded requests instead of stderr.
