@@ -12,14 +12,14 @@ import aiohttp
 import pytest
 from aiobotocore.config import AioConfig
 
-from aiosecretsmanager.testing import SeedSecret, dummy_session, seed
+from aiosecretsmanager.testing import dummy_session
 
 from .bodies import full_description, minimal_entry
 from .hygiene import Leaks, client_connections, open_fds, other_tasks, watch_leaks
 
 if TYPE_CHECKING:
     from aiosecretsmanager import SecretsManager
-    from aiosecretsmanager.testing import MotoServer, ScriptedSecretsManager
+    from aiosecretsmanager.testing import ScriptedSecretsManager
 
 NO_RETRIES = AioConfig(retries={"mode": "standard", "total_max_attempts": 1})
 
@@ -134,23 +134,26 @@ async def test_the_leak_watch_sees_an_unclosed_session() -> None:
     assert any("Unclosed client session" in text for text in leaks.warnings + leaks.loop_errors)
 
 
-async def test_opening_and_closing_200_clients_returns_every_fd(moto: MotoServer) -> None:
+async def test_opening_and_closing_200_clients_returns_every_fd(
+    scripted: ScriptedSecretsManager,
+) -> None:
     """200 clients opened, used and closed in a row leave the fd count where it started."""
+    scripted.set_default("DescribeSecret", full_description("fd/one"))
     session = dummy_session()
-    port = urlsplit(moto.endpoint_url).port
+    port = urlsplit(scripted.endpoint_url).port
     assert port is not None
-    async with moto.client(session=session) as sm:
-        await seed(sm, [SeedSecret("fd/one")])
+    async with scripted.client(session=session) as sm:
+        await sm.describe("fd/one")
     gc.collect()
     before = open_fds()
     with watch_leaks() as leaks:
         for _ in range(200):
-            async with moto.client(session=session) as sm:
+            async with scripted.client(session=session) as sm:
                 assert (await sm.describe("fd/one")).name == "fd/one"
     assert leaks == Leaks()
     assert client_connections(port) == 0
-    # moto runs in this process, and its side of each connection closes on its own
-    # thread once it sees ours close; give it a moment before comparing.
+    # The server runs in this process, and its side of each connection closes on
+    # its own thread once it sees ours close; give it a moment before comparing.
     for _ in range(200):
         if open_fds() == before:
             break

@@ -89,7 +89,9 @@ class _ServerLifecycle:
     def client(self, **kwargs: Any) -> SecretsManager:
         """A ``SecretsManager`` for this endpoint, with dummy credentials (use ``async with``)."""
         kwargs.setdefault("region_name", self.region_name)
-        kwargs.setdefault("session", dummy_session())
+        if kwargs.get("session") is None:
+            # Not setdefault: building a session costs tens of milliseconds.
+            kwargs["session"] = dummy_session()
         return SecretsManager(endpoint_url=self.endpoint_url, **kwargs)
 
     def __enter__(self) -> Self:
@@ -381,6 +383,9 @@ class ScriptedSecretsManager(_ServerLifecycle):
 def _handler_for(script: ScriptedSecretsManager) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body go out in two writes; with Nagle on, the body waits for
+        # the client's delayed ACK, some 40 ms per answer.
+        disable_nagle_algorithm = True
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
