@@ -6,16 +6,87 @@ service is disabled, so botocore never reaches for 169.254.169.254.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from aiosecretsmanager.testing import MotoServer, ScriptedSecretsManager
+
+from .faults import FaultProxy
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
 
     from aiosecretsmanager import SecretsManager
+
+# Modest and deadline-free: examples that make HTTP calls vary in speed, and the
+# whole suite has a time budget.
+settings.register_profile(
+    "aiosecretsmanager",
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+settings.load_profile("aiosecretsmanager")
+
+
+class MetadataTrap:
+    """A stand-in for the instance metadata service on 127.0.0.1 that counts every hit.
+
+    The suite points ``AWS_EC2_METADATA_SERVICE_ENDPOINT`` here, so if the credential
+    chain ever reaches for instance metadata it lands on this server, and the test
+    that caused it fails, instead of a request leaving for 169.254.169.254.
+    """
+
+    def __init__(self) -> None:
+        self.hits: list[str] = []
+        self._lock = threading.Lock()
+        trap = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _record(self) -> None:
+                with trap._lock:
+                    trap.hits.append(f"{self.command} {self.path}")
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            do_GET = do_PUT = _record
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
+        self._thread.start()
+        host, port = self._server.server_address[:2]
+        self.url = f"http://{host!s}:{port}/"
+
+    def take(self) -> list[str]:
+        """Return the hits so far and forget them."""
+        with self._lock:
+            hits, self.hits = self.hits, []
+        return hits
+
+    def close(self) -> None:
+        """Stop the server."""
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def metadata_trap() -> Iterator[MetadataTrap]:
+    """The counting stand-in for instance metadata, for the whole run."""
+    trap = MetadataTrap()
+    yield trap
+    trap.close()
 
 
 @pytest.fixture(autouse=True)
@@ -33,6 +104,18 @@ def _isolated_aws_env(
     for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+
+
+@pytest.fixture(autouse=True)
+def _no_instance_metadata(
+    monkeypatch: pytest.MonkeyPatch, metadata_trap: MetadataTrap
+) -> Iterator[None]:
+    """Fail any test whose credential chain reaches for instance metadata."""
+    monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", metadata_trap.url)
+    metadata_trap.take()
+    yield
+    hits = metadata_trap.take()
+    assert not hits, f"the credential chain reached for instance metadata: {hits}"
 
 
 @pytest.fixture(scope="session")
@@ -72,3 +155,10 @@ async def scripted_sm(scripted: ScriptedSecretsManager) -> AsyncIterator[Secrets
         config=AioConfig(retries={"mode": "standard", "total_max_attempts": 1})
     ) as client:
         yield client
+
+
+@pytest.fixture
+def proxy(moto: MotoServer) -> Iterator[FaultProxy]:
+    """A fault-injecting proxy on 127.0.0.1 in front of the emptied moto server."""
+    with FaultProxy(moto.endpoint_url) as faults:
+        yield faults

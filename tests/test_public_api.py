@@ -19,6 +19,7 @@ PUBLIC = {
     "InvalidParameterError",
     "InvalidRequestError",
     "PaginationError",
+    "RedactingFilter",
     "ReplicationStatus",
     "ResponseValidationError",
     "RotationRules",
@@ -34,6 +35,7 @@ PUBLIC = {
     "ThrottlingError",
     "TransportError",
     "__version__",
+    "install_botocore_redaction",
 }
 
 

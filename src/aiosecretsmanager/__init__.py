@@ -19,6 +19,7 @@ from ._errors import (
     ThrottlingError,
     TransportError,
 )
+from ._logging import RedactingFilter, install_botocore_redaction
 from ._models import (
     CURRENT_STAGE,
     ExternalSecretRotationMetadataItem,
@@ -48,6 +49,7 @@ __all__ = [
     "InvalidParameterError",
     "InvalidRequestError",
     "PaginationError",
+    "RedactingFilter",
     "ReplicationStatus",
     "ResponseValidationError",
     "RotationRules",
@@ -63,4 +65,5 @@ __all__ = [
     "ThrottlingError",
     "TransportError",
     "__version__",
+    "install_botocore_redaction",
 ]

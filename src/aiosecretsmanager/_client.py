@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import time
@@ -75,9 +76,18 @@ _OPERATIONS = ("DescribeSecret", "ListSecrets")
 _BODY_KEY = "_aiosecretsmanager_body"
 _HOOK_ID = "aiosecretsmanager-capture-body"
 
-# Set only while this library awaits one of its own calls, so the hook below never
-# touches a call a user makes on a client they handed to from_client().
-_capturing: ContextVar[bool] = ContextVar("aiosecretsmanager_capturing", default=False)
+# Set only while this library awaits one of its own calls, so the hooks below never
+# touch a call a user makes on a client they handed to from_client(). The value is
+# whether that call parses the wire body itself; None means not our call.
+_our_call: ContextVar[bool | None] = ContextVar("aiosecretsmanager_our_call", default=None)
+
+# One counter per call of ours, bumped once per HTTP attempt, so errors that carry
+# no response (resets, timeouts) still report how many attempts were made.
+_attempts: ContextVar[list[int] | None] = ContextVar("aiosecretsmanager_attempts", default=None)
+
+# A 429 without an AWS error code (a load balancer's, say) would not be retried by
+# botocore's standard mode, which retries throttling by code; this names it.
+_BARE_429_BODY = b'{"__type": "TooManyRequestsException", "message": "HTTP 429 Too Many Requests"}'
 
 
 def _capture_body(
@@ -89,7 +99,13 @@ def _capture_body(
     datetimes; validating the raw bytes keeps every field and reads timestamps as
     UTC. Error bodies are left alone: retries and error codes stay botocore's.
     """
-    if not _capturing.get() or response_dict.get("status_code", 500) >= 300:
+    wire_parsing = _our_call.get()
+    if wire_parsing is None:
+        return
+    status = response_dict.get("status_code", 500)
+    if status == 429:
+        _name_bare_429(response_dict)
+    if status >= 300 or not wire_parsing:
         return
     body = response_dict.get("body")
     if isinstance(body, (bytes, bytearray)):
@@ -101,8 +117,29 @@ def _request_sent(**_: Any) -> None:
     notify_request_sent()
 
 
+def _name_bare_429(response_dict: dict[str, Any]) -> None:
+    body = response_dict.get("body")
+    try:
+        parsed = json.loads(body) if isinstance(body, (bytes, bytearray)) and body else None
+    except ValueError:
+        parsed = None
+    if not (isinstance(parsed, dict) and parsed.get("__type")):
+        response_dict["body"] = _BARE_429_BODY
+
+
+def _count_attempt(**_: Any) -> None:
+    counter = _attempts.get()
+    if counter is not None:
+        counter[0] += 1
+
+
 def _install_hooks(client: Any) -> None:
     for operation in _OPERATIONS:
+        client.meta.events.register(
+            f"before-send.{_SERVICE_ID}.{operation}",
+            _count_attempt,
+            unique_id=f"{_HOOK_ID}-attempts-{operation}",
+        )
         client.meta.events.register(
             f"before-parse.{_SERVICE_ID}.{operation}",
             _capture_body,
@@ -462,17 +499,31 @@ class SecretsManager:
         client = self.client
         method = client.describe_secret if operation == "DescribeSecret" else client.list_secrets
         started = time.perf_counter()
-        capturing = _capturing.set(self._wire_parsing)
+        ours = _our_call.set(self._wire_parsing)
+        attempts = [0]
+        counting = _attempts.set(attempts)
         try:
             response: dict[str, Any] = dict(await method(**request))
         except Exception as error:  # every failure of the call is mapped, never leaked
             mapped = map_botocore_error(
-                error, operation=operation, secret_id=secret_id, resume_token=resume_token
+                error,
+                operation=operation,
+                secret_id=secret_id,
+                resume_token=resume_token,
+                attempts=attempts[0] or None,
             )
-            logger.debug("%s failed: %s (request id %s)", operation, mapped.code, mapped.request_id)
+            logger.debug(
+                "%s failed: %s (request id %s, %s attempt(s), %.1f ms)",
+                operation,
+                mapped.code or type(mapped).__name__,
+                mapped.request_id,
+                mapped.attempts,
+                (time.perf_counter() - started) * 1000,
+            )
             raise mapped from error
         finally:
-            _capturing.reset(capturing)
+            _attempts.reset(counting)
+            _our_call.reset(ours)
         meta = response.pop("ResponseMetadata", None) or {}
         request_id = meta.get("RequestId")
         body = response.pop(_BODY_KEY, None)
@@ -494,11 +545,14 @@ class SecretsManager:
                 secret_id=secret_id,
                 request_id=request_id,
                 resume_token=resume_token,
+                attempts=attempts[0] or None,
             ) from error
         logger.debug(
-            "%s ok: request id %s, %.1f ms",
+            "%s ok: request id %s, %s attempt(s), %s item(s), %.1f ms",
             operation,
             request_id,
+            attempts[0] or None,
+            len(result.secrets) if isinstance(result, SecretListPage) else 1,
             (time.perf_counter() - started) * 1000,
         )
         return result

@@ -21,6 +21,7 @@ original exception is chained as ``__cause__``.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -37,6 +38,8 @@ from botocore.exceptions import (
     ResponseStreamingError,
 )
 from botocore.exceptions import ConnectionError as BotoConnectionError
+
+from ._logging import redact
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -222,6 +225,7 @@ def map_botocore_error(
     operation: str | None,
     secret_id: str | None = None,
     resume_token: str | None = None,
+    attempts: int | None = None,
 ) -> SecretsManagerError:
     """Turn a botocore exception into the matching SecretsManagerError.
 
@@ -235,6 +239,8 @@ def map_botocore_error(
         operation: The AWS operation name.
         secret_id: The secret the call was about, if any.
         resume_token: For ListSecrets, the NextToken of the page that failed.
+        attempts: How many HTTP attempts the caller counted, for errors that
+            carry no response of their own (resets, timeouts).
 
     Returns:
         The typed error, not yet raised.
@@ -246,9 +252,14 @@ def map_botocore_error(
     }
     if isinstance(error, ClientError):
         fields = _client_error_fields(error)
+        if fields["attempts"] is None:
+            fields["attempts"] = attempts
         cls = _class_for(fields["code"], fields["http_status"])
-        message = fields.pop("message")
+        # AWS signature errors echo the canonical request, session token included.
+        message = redact(fields.pop("message"))
+        _redact_cause(error)
         return cls(message, **fields, **where)
+    where["attempts"] = attempts
     if isinstance(error, ParamValidationError):
         return InvalidParameterError(str(error), **where)
     if isinstance(error, (NoCredentialsError, PartialCredentialsError)):
@@ -263,10 +274,20 @@ def map_botocore_error(
         return TransportError(str(error), **where)
     if isinstance(error, BotoCoreError):
         return SecretsManagerError(str(error), **where)
-    if isinstance(error, (aiohttp.ClientError, OSError)):
+    if isinstance(error, (aiohttp.ClientError, OSError, asyncio.TimeoutError)):
+        # What escaped botocore's own wrapping is still the network failing.
         return TransportError(f"{type(error).__name__}: {error}", **where)
     # Anything else came out of botocore's parser choking on a body of the wrong shape
     # (an error body that is a JSON list, a non-string __type).
     return ResponseValidationError(
         f"the service's answer could not be read ({type(error).__name__}: {error})", **where
     )
+
+
+def _redact_cause(error: ClientError) -> None:
+    # The ClientError stays chained as __cause__, and a traceback prints it: scrub
+    # the same credentials from its text as from ours.
+    body = (error.response or {}).get("Error")
+    if isinstance(body, dict) and isinstance(body.get("Message"), str):
+        body["Message"] = redact(body["Message"])
+    error.args = tuple(redact(arg) if isinstance(arg, str) else arg for arg in error.args)

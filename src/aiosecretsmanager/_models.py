@@ -92,8 +92,12 @@ def _as_utc(value: datetime) -> datetime:
     return value.astimezone(timezone.utc)
 
 
-def _dump_list(value: tuple[Any, ...], handler: SerializerFunctionWrapHandler) -> list[Any]:
-    return list(handler(value))
+def _dump_list(
+    value: tuple[Any, ...] | None, handler: SerializerFunctionWrapHandler
+) -> list[Any] | None:
+    # The optional tuples (Tags, ReplicationStatus, ...) dump None as None.
+    dumped = handler(value)
+    return None if dumped is None else list(dumped)
 
 
 def _freeze_map(value: Mapping[str, tuple[str, ...]]) -> Mapping[str, tuple[str, ...]]:

@@ -20,7 +20,6 @@ import asyncio
 import itertools
 import json
 import logging
-import socket
 import sys
 import threading
 import time
@@ -91,7 +90,9 @@ class _ServerLifecycle:
     def client(self, **kwargs: Any) -> SecretsManager:
         """A ``SecretsManager`` for this endpoint, with dummy credentials (use ``async with``)."""
         kwargs.setdefault("region_name", self.region_name)
-        kwargs.setdefault("session", dummy_session())
+        if kwargs.get("session") is None:
+            # Not setdefault: building a session costs tens of milliseconds.
+            kwargs["session"] = dummy_session()
         return SecretsManager(endpoint_url=self.endpoint_url, **kwargs)
 
     def __enter__(self) -> Self:
@@ -267,6 +268,8 @@ class ScriptedSecretsManager(_ServerLifecycle):
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._ids = itertools.count(1)
+        # Set by stop(), so an answer held back by ``delay`` ends with the server.
+        self._stopping = threading.Event()
 
     # -- the script -------------------------------------------------------------
 
@@ -344,6 +347,7 @@ class ScriptedSecretsManager(_ServerLifecycle):
         """Start serving (once) and return the endpoint URL."""
         if self._server is not None:
             return self.endpoint_url
+        self._stopping.clear()
         server = _QuietServer((_HOST, 0), _handler_for(self))
         server.daemon_threads = True
         # A short poll interval makes stop() return at once instead of after 0.5 s.
@@ -356,6 +360,7 @@ class ScriptedSecretsManager(_ServerLifecycle):
 
     def stop(self) -> None:
         """Stop serving and close the socket; safe to call twice."""
+        self._stopping.set()
         server, thread, self._server, self._thread = self._server, self._thread, None, None
         if server is not None:
             server.shutdown()
@@ -392,12 +397,9 @@ class _QuietServer(ThreadingHTTPServer):
 def _handler_for(script: ScriptedSecretsManager) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
-
-        def setup(self) -> None:
-            super().setup()
-            # Headers and body go out in two writes; without TCP_NODELAY, Nagle's
-            # algorithm and delayed ACKs hold every answer back about 40 ms.
-            self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        # Headers and body go out in two writes; with Nagle on, the body waits for
+        # the client's delayed ACK, some 40 ms per answer.
+        disable_nagle_algorithm = True
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
@@ -410,16 +412,21 @@ def _handler_for(script: ScriptedSecretsManager) -> type[BaseHTTPRequestHandler]
             operation = target.rpartition(".")[2]
             response = script._next(operation, body, dict(self.headers.items()))
             if response.delay:
-                time.sleep(response.delay)
+                script._stopping.wait(response.delay)
             payload = response.encoded()
-            self.send_response(response.status)
-            self.send_header("Content-Type", "application/x-amz-json-1.1")
-            self.send_header("Content-Length", str(len(payload)))
-            self.send_header("x-amzn-RequestId", script._request_id(response))
-            for name, value in response.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(payload)
+            try:
+                self.send_response(response.status)
+                self.send_header("Content-Type", "application/x-amz-json-1.1")
+                self.send_header("Content-Length", str(len(payload)))
+                self.send_header("x-amzn-RequestId", script._request_id(response))
+                for name, value in response.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):
+                # A delayed answer to a client that gave up (a timeout, a cancelled
+                # task): nothing to deliver, and nothing to report.
+                self.close_connection = True
 
         def log_message(self, format: str, *args: Any) -> None:
             # Quiet: tests read the recorded requests instead of stderr.

@@ -1,0 +1,234 @@
+"""Hostile and odd input: generated responses, wrong types, bad arguments, edge names."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import botocore.session
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from aiosecretsmanager import (
+    Filter,
+    InvalidParameterError,
+    ResponseValidationError,
+    SecretDescription,
+    SecretListPage,
+)
+from aiosecretsmanager.testing import SeedSecret, seed
+
+if TYPE_CHECKING:
+    from botocore.model import Shape
+    from pydantic import BaseModel
+
+    from aiosecretsmanager import SecretsManager
+    from aiosecretsmanager.testing import ScriptedSecretsManager
+
+SERVICE = botocore.session.get_session().get_service_model("secretsmanager")
+# botocore marks nothing required in these shapes; the service always sends these.
+ALWAYS_SENT = {"ARN", "Name", "Key"}
+
+_json_scalars = st.none() | st.booleans() | st.integers() | st.text(max_size=8)
+_json = st.recursive(
+    _json_scalars,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def wire(shape: Shape) -> st.SearchStrategy[Any]:
+    """Any value botocore's shape allows, as the service puts it on the wire."""
+    kind = shape.type_name
+    if kind == "structure":
+        members = {name: wire(member) for name, member in shape.members.items()}  # type: ignore[attr-defined]
+        required = {name: members.pop(name) for name in list(members) if name in ALWAYS_SENT}
+        return st.fixed_dictionaries(required, optional=members)
+    if kind == "list":
+        return st.lists(wire(shape.member), max_size=3)  # type: ignore[attr-defined]
+    if kind == "map":
+        return st.dictionaries(wire(shape.key), wire(shape.value), max_size=3)  # type: ignore[attr-defined]
+    if kind == "string":
+        return st.sampled_from(shape.enum) if shape.enum else st.text(max_size=12)  # type: ignore[attr-defined]
+    if kind == "boolean":
+        return st.booleans()
+    if kind in ("integer", "long"):
+        return st.integers(min_value=shape.metadata.get("min", 0), max_value=2**31 - 1)
+    if kind == "timestamp":
+        # Epoch seconds, as the JSON protocol sends them, from 1970 to 2096.
+        return st.floats(min_value=0, max_value=4e9, allow_nan=False)
+    raise AssertionError(f"no strategy for {kind}")
+
+
+def wrong(shape: Shape) -> st.SearchStrategy[Any]:
+    """A value of a type the shape does not allow (and that pydantic's lax mode refuses)."""
+    containers = st.lists(st.integers(), min_size=1, max_size=2) | st.dictionaries(
+        st.text(min_size=1, max_size=3), st.integers(), min_size=1, max_size=2
+    )
+    word = st.text(alphabet="xyzq", min_size=5, max_size=8)
+    kind = shape.type_name
+    if kind == "string":
+        return st.integers() | st.booleans() | containers
+    if kind == "boolean":
+        return containers | word | st.floats(min_value=2.5, max_value=1e6)
+    if kind in ("integer", "long"):
+        return containers | word | st.just(1.5)
+    if kind == "timestamp":
+        return containers | word
+    if kind in ("list", "map", "structure"):
+        return (
+            st.integers()
+            | word
+            | (st.lists(st.integers(), min_size=1) if kind != "list" else st.booleans())
+        )
+    raise AssertionError(f"no strategy for {kind}")
+
+
+RESPONSES: list[tuple[str, type[BaseModel]]] = [
+    ("DescribeSecretResponse", SecretDescription),
+    ("ListSecretsResponse", SecretListPage),
+]
+
+
+def _names(model: type[BaseModel]) -> set[str]:
+    return {alias for name, info in model.model_fields.items() for alias in (name, info.alias)}
+
+
+@pytest.mark.parametrize(("shape_name", "model"), RESPONSES)
+@given(data=st.data())
+def test_any_valid_response_round_trips(
+    shape_name: str, model: type[BaseModel], data: st.DataObject
+) -> None:
+    """A generated valid body validates, dumps by alias and validates again to an equal model."""
+    body = data.draw(wire(SERVICE.shape_for(shape_name)))
+    from_json = model.model_validate_json(json.dumps(body))
+    from_dict = model.model_validate(body)
+    assert from_json == from_dict
+    again = model.model_validate(from_json.model_dump(by_alias=True))
+    assert again == from_json
+
+
+_DESCRIBE_ONLY = {"ReplicationStatus", "VersionIdsToStages"}
+
+
+@given(
+    body=wire(SERVICE.shape_for("DescribeSecretResponse")),
+    extra=st.dictionaries(st.text(min_size=1, max_size=10), _json, min_size=1, max_size=4),
+)
+def test_random_extra_keys_are_kept_and_never_fatal(
+    body: dict[str, Any], extra: dict[str, Any]
+) -> None:
+    """Keys the model does not know survive validation and the round trip, at any level."""
+    known = _names(SecretDescription) | _names(SecretListPage)
+    extra = {key: value for key, value in extra.items() if key not in known}
+    body = {**body, **extra}
+    model = SecretDescription.model_validate_json(json.dumps(body))
+    assert model.model_extra == extra
+    assert SecretDescription.model_validate(model.model_dump(by_alias=True)) == model
+    entry = {key: value for key, value in body.items() if key not in _DESCRIBE_ONLY}
+    page = SecretListPage.model_validate({"SecretList": [entry], **extra})
+    assert page.model_extra == extra
+    assert page.secrets[0].model_extra == extra
+
+
+DESCRIBE = SERVICE.shape_for("DescribeSecretResponse")
+
+
+@given(data=st.data())
+async def test_a_wrongly_typed_value_is_a_response_validation_error(
+    scripted: ScriptedSecretsManager, scripted_sm: SecretsManager, data: st.DataObject
+) -> None:
+    """Any member given a wrong type raises ResponseValidationError naming it, nothing else."""
+    body = data.draw(wire(DESCRIBE))
+    member = data.draw(st.sampled_from(sorted(DESCRIBE.members)))  # type: ignore[attr-defined]
+    body[member] = data.draw(wrong(DESCRIBE.members[member]))  # type: ignore[attr-defined]
+    scripted.add("DescribeSecret", body)
+    with pytest.raises(ResponseValidationError) as caught:
+        await scripted_sm.describe("any")
+    assert caught.value.operation == "DescribeSecret"
+    assert caught.value.field is not None
+    assert caught.value.field.split(".")[0] == member
+
+
+_not_str = (
+    st.none()
+    | st.integers()
+    | st.floats()
+    | st.binary(max_size=4)
+    | st.lists(st.text(), max_size=2)
+)
+_not_int = st.text(max_size=4) | st.floats() | st.booleans() | st.lists(st.integers(), max_size=2)
+_filter = st.builds(lambda: Filter(key="name", values=["x"]))
+
+BAD_LISTING: dict[str, st.SearchStrategy[Any]] = {
+    "page_size": _not_int | st.integers(max_value=0) | st.integers(min_value=101),
+    "max_items": _not_int | st.integers(max_value=0),
+    "filters": st.text(max_size=3)
+    | st.integers()
+    | st.dictionaries(st.text(max_size=2), st.text(max_size=2), max_size=2)
+    | st.lists(st.integers() | st.text() | st.none(), min_size=1, max_size=3)
+    | st.lists(_filter, min_size=11, max_size=12),
+    "sort_order": st.text(max_size=6).filter(lambda v: v not in ("asc", "desc")) | st.integers(),
+    "sort_by": st.text(max_size=6) | st.integers() | st.lists(st.text(), max_size=1),
+    "starting_token": _not_str.filter(lambda v: v is not None) | st.just("") | st.just("t" * 4097),
+    "include_planned_deletion": st.none() | st.integers() | st.text(max_size=3),
+}
+
+
+@given(data=st.data())
+async def test_bad_listing_arguments_fail_before_any_request(
+    scripted: ScriptedSecretsManager, scripted_sm: SecretsManager, data: st.DataObject
+) -> None:
+    """A wrong type or out-of-range value for any listing argument raises at the call, unsent."""
+    name = data.draw(st.sampled_from(sorted(BAD_LISTING)))
+    value = data.draw(BAD_LISTING[name])
+    with pytest.raises(InvalidParameterError) as caught:
+        scripted_sm.iter_secrets(**{name: value})
+    assert name in str(caught.value)
+    with pytest.raises(InvalidParameterError):
+        scripted_sm.iter_pages(**{name: value})
+    assert scripted.requests == []
+
+
+@given(secret_id=_not_str | st.just("") | st.text(min_size=2049, max_size=2100))
+async def test_a_bad_secret_id_fails_before_any_request(
+    scripted: ScriptedSecretsManager, scripted_sm: SecretsManager, secret_id: Any
+) -> None:
+    """secret_id of the wrong type or length raises InvalidParameterError, unsent."""
+    with pytest.raises(InvalidParameterError, match="secret_id"):
+        await scripted_sm.describe(secret_id)
+    assert scripted.requests == []
+
+
+EDGE_NAMES = [
+    pytest.param("a", id="one-char"),
+    pytest.param("n" * 512, id="512-chars"),
+    pytest.param("team/app_x+y=z.w@v-u", id="all-punctuation"),
+    pytest.param("/leading/slash", id="leading-slash"),
+    pytest.param("looks-like-arn-Ab12Cd", id="ends-like-arn-suffix"),
+]
+
+
+@pytest.mark.parametrize("name", EDGE_NAMES)
+async def test_edge_names_round_trip_through_describe_and_listing(
+    sm: SecretsManager, name: str
+) -> None:
+    """Odd names, with non-ASCII descriptions and tags, come back intact both ways."""
+    description = "Ünïcødé 説明 🔐 — «ok»"
+    tags = {"équipe": "платёжи", "emoji": "🔑"}
+    [arn] = await seed(sm, [SeedSecret(name, description=description, tags=tags)])
+    # A decoy whose name the odd one is a prefix of.
+    await seed(sm, [SeedSecret(f"{name[:500]}-decoy")])
+
+    for secret_id in (name, arn):
+        described = await sm.describe(secret_id)
+        assert (described.name, described.arn) == (name, arn)
+        assert described.description == description
+        assert dict(described.tag_map) == tags
+    [listed] = [entry async for entry in sm.iter_secrets() if entry.name == name]
+    assert listed.arn == arn
+    assert listed.description == description
+    assert dict(listed.tag_map) == tags
