@@ -649,8 +649,10 @@ def _iso(value: datetime | None) -> str | None:
 async def _report_owners(ctx: _Context) -> list[_Failure]:
     rows, failures = await _collect(ctx)
     counts = Counter((row.region, row.entry.owning_service) for row in rows)
+    # Regions in the order given; within one, the largest owner first.
+    place = {region: index for index, region in enumerate(ctx.regions)}
     ordered = sorted(
-        counts.items(), key=lambda item: (item[0][0] or "", -item[1], item[0][1] or "")
+        counts.items(), key=lambda item: (place[item[0][0]], -item[1], item[0][1] or "")
     )
     records = [
         {"region": region, "owning_service": owner, "count": count}
@@ -766,7 +768,7 @@ async def _report_pending_deletion(ctx: _Context) -> list[_Failure]:
     rows, failures = await _collect(ctx, include_planned_deletion=True)
     pending = sorted(
         (row for row in rows if row.entry.deleted_date is not None),
-        key=lambda row: (row.region or "", row.entry.deleted_date or _now()),
+        key=lambda row: (ctx.regions.index(row.region), row.entry.deleted_date or _now()),
     )
     records = [
         {
