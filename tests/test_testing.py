@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,6 +48,8 @@ def test_moto_server_sync_lifecycle() -> None:
 async def test_moto_server_async_lifecycle_and_client() -> None:
     """`async with MotoServer()` works, and its client lists what seed created."""
     async with MotoServer() as server:
+        # Servers in one process share moto's in-memory account: start from empty.
+        server.reset()
         async with server.client() as sm:
             await seed(sm, [SeedSecret("a")])
             assert [s.name async for s in sm.iter_secrets()] == ["a"]
@@ -159,47 +163,39 @@ def _docs_example() -> str:
     return block.split("```python\n", 1)[1].split("```", 1)[0]
 
 
-def test_docs_downstream_example_is_15_lines_and_passes(pytester: pytest.Pytester) -> None:
-    """docs/testing.md's downstream test is 15 lines, and passes in strict asyncio mode."""
-    example = _docs_example()
-    assert len(example.splitlines()) == 15
-    pytester.makepyfile(test_downstream=example)
+def test_docs_downstream_example_is_15_lines() -> None:
+    """docs/testing.md promises a downstream service's test in 15 lines."""
+    assert len(_docs_example().splitlines()) == 15
+
+
+def test_loading_the_plugin_imports_no_test_machinery() -> None:
+    """The plugin module imports neither moto nor the test kit until a fixture runs."""
+    code = (
+        "import sys, aiosecretsmanager._pytest_plugin\n"
+        "print(sorted(m for m in ('moto', 'aiosecretsmanager.testing') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout.strip()) == (0, "[]"), done.stderr
+
+
+def test_plugin_in_a_downstream_project(pytester: pytest.Pytester) -> None:
+    """In a fresh project: the docs example passes, the endpoint fixture sets and restores
+    the environment, and a test that requests no fixture starts and imports nothing."""
     pytester.makeini(
         "[pytest]\nasyncio_mode = strict\nasyncio_default_fixture_loop_scope = function\n"
         "filterwarnings = error\n"
     )
-    result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=1)
-
-
-def test_plugin_does_nothing_unless_asked(pytester: pytest.Pytester) -> None:
-    """The plugin registers its fixtures, but a test that uses none starts and imports nothing."""
     pytester.makepyfile(
-        test_quiet="""
+        # Files run in name order: the quiet test runs before any fixture is used.
+        # (The docs example imports aiosecretsmanager.testing itself, at collection.)
+        test_a_quiet="""
 import sys, threading
 
 def test_nothing_started():
     assert "moto" not in sys.modules
-    assert "aiosecretsmanager.testing" not in sys.modules
     assert [t.name for t in threading.enumerate()] == ["MainThread"]
-"""
-    )
-    result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=1)
-    listed = pytester.runpytest_subprocess("--fixtures", "-p", "no:cacheprovider")
-    for name in (
-        "aiosecretsmanager_moto_server",
-        "aiosecretsmanager_endpoint",
-        "aiosecretsmanager_client",
-        "aiosecretsmanager_scripted",
-    ):
-        assert name in listed.stdout.str()
-
-
-def test_endpoint_fixture_sets_and_restores_the_environment(pytester: pytest.Pytester) -> None:
-    """aiosecretsmanager_endpoint aims the environment at moto for one test, then restores it."""
-    pytester.makepyfile(
-        test_env="""
+""",
+        test_b_env="""
 import os
 
 def test_inside(aiosecretsmanager_endpoint):
@@ -210,7 +206,12 @@ def test_inside(aiosecretsmanager_endpoint):
 
 def test_after():
     assert "AWS_ENDPOINT_URL_SECRETS_MANAGER" not in os.environ
-"""
+
+def test_scripted(aiosecretsmanager_scripted):
+    assert aiosecretsmanager_scripted.endpoint_url.startswith("http://127.0.0.1:")
+""",
+        test_c_docs_example=_docs_example(),
     )
-    result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=2)
+    result = pytester.runpytest_subprocess("-v", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=5)
+    result.stdout.fnmatch_lines(["*test_c_docs_example.py::test_team_secrets PASSED*"])

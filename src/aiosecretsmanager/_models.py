@@ -84,11 +84,25 @@ _StagesMap = Annotated[
 _EMPTY_STAGES: Mapping[str, tuple[str, ...]] = MappingProxyType({})
 
 
+# Wire names that are not the PascalCase of the attribute. They live in the alias
+# generator, not in Field(alias=...): type checkers read alias= as the __init__
+# keyword (dataclass_transform), and downstream tests build models by snake_case name.
+_WIRE_NAMES = {
+    "arn": "ARN",
+    "rotation_lambda_arn": "RotationLambdaARN",
+    "secrets": "SecretList",  # SecretListPage.secrets
+}
+
+
+def _wire_name(attribute: str) -> str:
+    return _WIRE_NAMES.get(attribute) or to_pascal(attribute)
+
+
 class _AwsModel(BaseModel):
     """Private base of every response model: aliases, immutability, unknown fields kept."""
 
     model_config = ConfigDict(
-        alias_generator=to_pascal,
+        alias_generator=_wire_name,
         validate_by_name=True,
         validate_by_alias=True,
         serialize_by_alias=True,
@@ -145,7 +159,7 @@ class ExternalSecretRotationMetadataItem(_AwsModel):
 class _SecretFields(_AwsModel):
     """The fields DescribeSecret and a ListSecrets entry share, and their common views."""
 
-    arn: str = Field(alias="ARN")
+    arn: str
     """The ARN of the secret (wire name ``ARN``)."""
     name: str
     """The friendly name of the secret, such as ``prod/payments/db``."""
@@ -157,7 +171,7 @@ class _SecretFields(_AwsModel):
     """The KMS key that encrypts the secret; None means ``aws/secretsmanager``."""
     rotation_enabled: bool | None = None
     """Whether automatic rotation is turned on."""
-    rotation_lambda_arn: str | None = Field(default=None, alias="RotationLambdaARN")
+    rotation_lambda_arn: str | None = None
     """The ARN of the rotation Lambda function (wire name ``RotationLambdaARN``)."""
     rotation_rules: RotationRules | None = None
     """The rotation schedule."""
@@ -247,9 +261,7 @@ def _empty_as_none(value: str | None) -> str | None:
 class SecretListPage(_AwsModel):
     """One ListSecrets response: the entries it carried and the token for the next page."""
 
-    secrets: Annotated[tuple[SecretListEntry, ...], BeforeValidator(_none_as_empty), _Tuple] = (
-        Field(default=(), alias="SecretList")
-    )
+    secrets: Annotated[tuple[SecretListEntry, ...], BeforeValidator(_none_as_empty), _Tuple] = ()
     """The entries of this page; may be empty even when more pages follow."""
     next_token: Annotated[str | None, AfterValidator(_empty_as_none)] = None
     """The raw service token for the next page, or None when the listing is complete.

@@ -122,6 +122,10 @@ class MotoServer(_ServerLifecycle):
 
     Use it as ``with MotoServer() as moto:`` or ``async with MotoServer() as moto:``;
     ``moto.client()`` gives a ``SecretsManager`` with dummy credentials aimed at it.
+
+    moto keeps its state in memory per process: several servers in one process
+    share one account, so ``reset()`` empties them all. One server per test session
+    (the ``aiosecretsmanager_moto_server`` fixture) is the usual shape.
     """
 
     def __init__(self, *, region_name: str = "us-east-1") -> None:
