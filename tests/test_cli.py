@@ -315,6 +315,26 @@ async def test_no_region_is_a_one_line_configuration_error(
     assert err.count("\n") == 1 and "region" in err
 
 
+async def test_unknown_profile_is_a_one_line_configuration_error() -> None:
+    """--profile naming no profile exits 2 with one line naming it."""
+    status, _, err = await cli("list", "--profile", "no-such-profile")
+    assert status == 2
+    assert err.count("\n") == 1 and "no-such-profile" in err
+
+
+async def test_describe_in_several_regions(scripted: ScriptedSecretsManager) -> None:
+    """describe with several regions describes in each, tagging json with the region."""
+    scripted.add("DescribeSecret", minimal_entry("db"), region="us-east-1")
+    scripted.add_error("DescribeSecret", "ResourceNotFoundException", region="eu-west-1")
+    status, out, err = await cli(
+        "describe", "db", "-o", "json", "--endpoint-url", scripted.endpoint_url,
+        "--region", "us-east-1", "--region", "eu-west-1",
+    )  # fmt: skip
+    assert status == 1
+    assert [(b["Region"], b["Name"]) for b in json.loads(out)] == [("us-east-1", "db")]
+    assert err.startswith("aiosecretsmanager: error: [eu-west-1] DescribeSecret 'db'")
+
+
 async def test_debug_adds_the_traceback(scripted: ScriptedSecretsManager) -> None:
     """Errors are one line; --debug adds the traceback and request logging."""
     scripted.set_default("DescribeSecret", {"__type": "AccessDeniedException"}, status=400)

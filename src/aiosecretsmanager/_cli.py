@@ -823,12 +823,24 @@ async def run(
             args = parser.parse_args(argv)
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
+    if not args.debug:
+        return await _run(args, out, err)
+    # --debug: the library's request log on stderr, for this run only.
+    logger = logging.getLogger("aiosecretsmanager")
+    handler = logging.StreamHandler(err)
+    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        return await _run(args, out, err)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+async def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     debug = bool(args.debug)
-    if debug:
-        handler = logging.StreamHandler(err)
-        handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
-        logging.getLogger("aiosecretsmanager").addHandler(handler)
-        logging.getLogger("aiosecretsmanager").setLevel(logging.DEBUG)
     ctx = _Context(args, out, err, _regions(args))
 
     def report(error: BaseException, line: str) -> None:
