@@ -305,6 +305,19 @@ async def test_bad_usage_exits_2_without_a_request(
     assert scripted.requests == []
 
 
+async def test_bad_usage_across_regions_is_reported_once(
+    scripted: ScriptedSecretsManager,
+) -> None:
+    """A bad argument with several regions is one usage error, exit 2, and no request."""
+    status, _, err = await cli(
+        "list", "--page-size", "0", "--endpoint-url", scripted.endpoint_url,
+        "--region", "us-east-1", "--region", "eu-west-1",
+    )  # fmt: skip
+    assert status == 2
+    assert err.count("\n") == 1 and "page_size" in err
+    assert scripted.requests == []
+
+
 async def test_no_region_is_a_one_line_configuration_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -22,7 +22,7 @@ import traceback
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, TextIO, cast, get_args
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar, cast, get_args
 
 from ._client import SecretsManager
 from ._errors import ConfigurationError, InvalidParameterError, SecretsManagerError
@@ -30,7 +30,7 @@ from ._models import Filter, FilterKey
 from ._validation import SortBy, SortOrder
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Awaitable, Callable, Sequence
 
     from pydantic import BaseModel
 
@@ -43,6 +43,7 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 
 OUTPUTS = ("table", "json", "ndjson")
+_T = TypeVar("_T")
 _PROG = "aiosecretsmanager"
 
 
@@ -466,10 +467,24 @@ async def _walk(
         return None
 
     try:
-        results = await asyncio.gather(*(one(region) for region in ctx.regions))
+        results = await _gather_all(*(one(region) for region in ctx.regions))
     finally:
         progress.clear()
     return [failure for failure in results if failure is not None]
+
+
+async def _gather_all(*calls: Awaitable[_T]) -> list[_T]:
+    """Await every call to its end, then raise the first exception, if any.
+
+    Plain ``gather`` raises at the first error and leaves the other regions'
+    requests running with their clients open; a usage error in one region is a
+    usage error in all of them, so each ends by itself before it is raised once.
+    """
+    results = await asyncio.gather(*calls, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return cast("list[_T]", results)
 
 
 def _listing_kwargs(args: argparse.Namespace) -> dict[str, Any]:
@@ -564,7 +579,7 @@ async def _describe(ctx: _Context) -> list[_Failure]:
                         raise
                     return _Failure(region, error, secret_id)
 
-            return [(region, result) for result in await asyncio.gather(*map(one, ids))]
+            return [(region, result) for result in await _gather_all(*map(one, ids))]
 
     async def guarded(region: str | None) -> list[tuple[str | None, SecretDescription | _Failure]]:
         try:
@@ -574,7 +589,7 @@ async def _describe(ctx: _Context) -> list[_Failure]:
                 raise
             return [(region, _Failure(region, error))]
 
-    results = [item for batch in await asyncio.gather(*map(guarded, ctx.regions)) for item in batch]
+    results = [item for batch in await _gather_all(*map(guarded, ctx.regions)) for item in batch]
     found = [(region, r) for region, r in results if not isinstance(r, _Failure)]
     failures = [r for _, r in results if isinstance(r, _Failure)]
 
