@@ -1,7 +1,9 @@
 """Shared fixtures: a moto server per session, a scripted server per test, no real AWS.
 
 Every request goes to 127.0.0.1. Credentials are dummies and the instance metadata
-service is disabled, so botocore never reaches for 169.254.169.254.
+service is disabled, so botocore never reaches for 169.254.169.254. The servers come
+from our own pytest plugin (``aiosecretsmanager._pytest_plugin``), the same fixtures
+downstream services use.
 """
 
 from __future__ import annotations
@@ -13,14 +15,13 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from hypothesis import HealthCheck, settings
 
-from aiosecretsmanager.testing import MotoServer, ScriptedSecretsManager
-
 from .faults import FaultProxy
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
 
     from aiosecretsmanager import SecretsManager
+    from aiosecretsmanager.testing import MotoServer, ScriptedSecretsManager
 
 # Modest and deadline-free: examples that make HTTP calls vary in speed, and the
 # whole suite has a time budget.
@@ -101,7 +102,14 @@ def _isolated_aws_env(
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(empty))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(empty))
-    for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL"):
+    for name in (
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_SECRETS_MANAGER",
+        "AWS_REGION",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
 
@@ -119,10 +127,9 @@ def _no_instance_metadata(
 
 
 @pytest.fixture(scope="session")
-def moto_server() -> Iterator[MotoServer]:
-    """One moto server on 127.0.0.1 for the whole run."""
-    with MotoServer() as server:
-        yield server
+def moto_server(aiosecretsmanager_moto_server: MotoServer) -> MotoServer:
+    """One moto server on 127.0.0.1 for the whole run (the plugin's)."""
+    return aiosecretsmanager_moto_server
 
 
 @pytest.fixture
@@ -140,10 +147,9 @@ async def sm(moto: MotoServer) -> AsyncIterator[SecretsManager]:
 
 
 @pytest.fixture
-def scripted() -> Iterator[ScriptedSecretsManager]:
+def scripted(aiosecretsmanager_scripted: ScriptedSecretsManager) -> ScriptedSecretsManager:
     """A fresh scripted endpoint on 127.0.0.1 for sequences moto cannot produce."""
-    with ScriptedSecretsManager() as server:
-        yield server
+    return aiosecretsmanager_scripted
 
 
 @pytest.fixture

@@ -1,125 +1,70 @@
-"""The ``aiosecretsmanager`` command: list and describe secrets, or run the demo.
+"""The ``aiosecretsmanager`` command: list, describe and report on secrets, or run the demo.
 
-Exit status: 0 ok, 1 a service, transport or response error, 2 bad usage.
+Exit status: 0 ok; 1 a service, transport or response error (in any region); 2 bad
+usage or configuration (a bad flag or argument, no region, an unknown profile).
+
+Tables are drawn with ``rich`` when the ``cli`` extra is installed, and as plain
+aligned text otherwise; ``rich`` is imported only when a table is printed.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import io
 import json
+import logging
 import os
 import sys
-from typing import TYPE_CHECKING, Any, TextIO, cast, get_args
+import time
+import traceback
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar, cast, get_args
 
 from ._client import SecretsManager
-from ._errors import InvalidParameterError, SecretsManagerError
+from ._errors import ConfigurationError, InvalidParameterError, SecretsManagerError
 from ._models import Filter, FilterKey
 from ._validation import SortBy, SortOrder
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Sequence
-    from datetime import datetime
+    from collections.abc import Awaitable, Callable, Sequence
 
     from pydantic import BaseModel
 
-    from ._models import SecretDescription, SecretListEntry
+    from ._models import SecretDescription, SecretListEntry, SecretListPage
 
-__all__ = ["main", "run"]
+__all__ = ["COLUMNS", "DEFAULT_COLUMNS", "build_parser", "main", "run"]
 
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 
 OUTPUTS = ("table", "json", "ndjson")
+_T = TypeVar("_T")
+_PROG = "aiosecretsmanager"
 
 
-def _filter_arg(text: str) -> tuple[str, str]:
-    key, sep, value = text.partition("=")
-    if not sep:
-        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
-    if key not in get_args(FilterKey):
-        raise argparse.ArgumentTypeError(
-            f"filter key must be one of {', '.join(get_args(FilterKey))}; got {key!r}"
-        )
-    return key, value
+# -- columns -------------------------------------------------------------------------
 
 
-def _globals_parser(suppress: bool) -> argparse.ArgumentParser:
-    # The same options on the main parser and on each subcommand, so they work
-    # before or after it; SUPPRESS keeps a subcommand from resetting a value
-    # given before it.
-    parser = argparse.ArgumentParser(add_help=False)
-    default: Any = argparse.SUPPRESS if suppress else None
-    group = parser.add_argument_group("connection")
-    group.add_argument("--region", dest="region", default=default, help="AWS region")
-    group.add_argument(
-        "--endpoint-url", dest="endpoint_url", default=default, help="another endpoint, e.g. moto"
-    )
-    group.add_argument("--profile", dest="profile", default=default, help="AWS profile name")
-    group.add_argument(
-        "--output",
-        "-o",
-        choices=OUTPUTS,
-        default=argparse.SUPPRESS if suppress else "table",
-        help="table (default), json or ndjson (one entry per line, as pages arrive)",
-    )
-    return parser
+@dataclass(frozen=True)
+class _Row:
+    """One listed secret and the region it came from (None: the default region)."""
+
+    region: str | None
+    entry: SecretListEntry
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser, exposed for documentation and tests."""
-    parser = argparse.ArgumentParser(
-        prog="aiosecretsmanager",
-        description="List and describe AWS Secrets Manager secrets (metadata only, never values).",
-        parents=[_globals_parser(suppress=False)],
-        epilog="Exit status: 0 ok, 1 service or transport error, 2 bad usage.",
-    )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    shared = [_globals_parser(suppress=True)]
+@dataclass(frozen=True)
+class Column:
+    """A column of ``list``: its ``--columns`` name, its header and how to read it."""
 
-    listing = sub.add_parser("list", parents=shared, help="list secrets")
-    listing.add_argument(
-        "--filter",
-        dest="filters",
-        action="append",
-        type=_filter_arg,
-        default=[],
-        metavar="KEY=VALUE",
-        help="repeatable; values for the same key join into one filter",
-    )
-    listing.add_argument("--include-planned-deletion", action="store_true")
-    listing.add_argument("--sort-by", choices=get_args(SortBy))
-    listing.add_argument("--sort-order", choices=get_args(SortOrder))
-    listing.add_argument("--page-size", type=int, metavar="N", help="MaxResults, 1..100")
-    listing.add_argument("--max-items", type=int, metavar="N", help="stop after N secrets")
-    listing.add_argument("--starting-token", metavar="TOKEN", help="resume a listing")
-
-    describe = sub.add_parser("describe", parents=shared, help="describe secrets by name or ARN")
-    describe.add_argument("secret_ids", nargs="+", metavar="ID")
-
-    sub.add_parser(
-        "demo",
-        parents=shared,
-        help="start an embedded moto server with sample secrets, then list and describe them",
-    )
-    return parser
-
-
-def _filters(pairs: Sequence[tuple[str, str]]) -> list[Filter]:
-    grouped: dict[str, list[str]] = {}
-    for key, value in pairs:
-        grouped.setdefault(key, []).append(value)
-    # argparse already checked each key against FilterKey.
-    return [Filter(key=cast("FilterKey", key), values=values) for key, values in grouped.items()]
-
-
-def _jsonable(model: BaseModel) -> dict[str, Any]:
-    return model.model_dump(mode="json", by_alias=True, exclude_none=True)
-
-
-def _when(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value else "-"
+    name: str
+    header: str
+    value: Callable[[_Row], object]
 
 
 def _rotation(entry: SecretListEntry | SecretDescription) -> str:
@@ -133,98 +78,751 @@ def _rotation(entry: SecretListEntry | SecretDescription) -> str:
     return "on"
 
 
-def _table(rows: Sequence[Sequence[str]], out: TextIO) -> None:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+def _day(value: datetime | None) -> str | None:
+    # LastAccessedDate is a day (midnight UTC); showing a time would suggest precision.
+    return value.date().isoformat() if value else None
+
+
+COLUMNS: dict[str, Column] = {
+    column.name: column
+    for column in (
+        Column("region", "REGION", lambda r: r.region),
+        Column("name", "NAME", lambda r: r.entry.name),
+        Column("arn", "ARN", lambda r: r.entry.arn),
+        Column("owner", "OWNER", lambda r: r.entry.owning_service),
+        Column("rotation", "ROTATION", lambda r: _rotation(r.entry)),
+        Column("last-rotated", "LAST ROTATED", lambda r: r.entry.last_rotated_date),
+        Column("next-rotation", "NEXT ROTATION", lambda r: r.entry.next_rotation_date),
+        Column("last-changed", "LAST CHANGED", lambda r: r.entry.last_changed_date),
+        Column("last-accessed", "LAST ACCESSED", lambda r: _day(r.entry.last_accessed_date)),
+        Column("created", "CREATED", lambda r: r.entry.created_date),
+        Column("deleted", "DELETED", lambda r: r.entry.deleted_date),
+        Column("description", "DESCRIPTION", lambda r: r.entry.description),
+        Column("kms-key", "KMS KEY", lambda r: r.entry.kms_key_id),
+        Column("type", "TYPE", lambda r: r.entry.type),
+        Column("primary-region", "PRIMARY REGION", lambda r: r.entry.primary_region),
+        Column("current-version", "CURRENT VERSION", lambda r: r.entry.current_version_id),
+        Column(
+            "tags",
+            "TAGS",
+            lambda r: ",".join(f"{k}={v}" for k, v in r.entry.tag_map.items()) or None,
+        ),
+    )
+}
+"""Every column ``list --columns`` accepts, by name."""
+
+DEFAULT_COLUMNS = ("name", "owner", "rotation", "last-changed", "last-accessed", "deleted")
+"""The columns of ``list`` when ``--columns`` is not given (plus ``region`` for several)."""
+
+
+def _cell(value: object) -> str:
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+
+def _json_value(value: object) -> object:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+# -- argument parsing ----------------------------------------------------------------
+
+
+def _filter_arg(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    if key not in get_args(FilterKey):
+        raise argparse.ArgumentTypeError(
+            f"filter key must be one of {', '.join(get_args(FilterKey))}; got {key!r}"
+        )
+    return key, value
+
+
+def _columns_arg(text: str) -> tuple[str, ...]:
+    names = tuple(name.strip() for name in text.split(",") if name.strip())
+    unknown = [name for name in names if name not in COLUMNS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown column {', '.join(unknown) or '(none)'}; choose from {', '.join(COLUMNS)}"
+        )
+    return names
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
+    return value
+
+
+def _globals_parser(after: bool) -> argparse.ArgumentParser:
+    # The same options on the main parser and on each subcommand, so they work before
+    # or after it. After the subcommand, SUPPRESS keeps a value given before it, and
+    # --region lands in its own list, joined to the first one in _regions().
+    parser = argparse.ArgumentParser(add_help=False)
+    default: Any = argparse.SUPPRESS if after else None
+    group = parser.add_argument_group("connection and output")
+    group.add_argument(
+        "--region",
+        dest="region_after" if after else "region",
+        action="append",
+        default=argparse.SUPPRESS if after else [],
+        metavar="REGION",
+        help="AWS region; repeat to list several regions at once",
+    )
+    group.add_argument(
+        "--endpoint-url", dest="endpoint_url", default=default, help="another endpoint, e.g. moto"
+    )
+    group.add_argument("--profile", dest="profile", default=default, help="AWS profile name")
+    group.add_argument(
+        "--output",
+        "-o",
+        choices=OUTPUTS,
+        default=argparse.SUPPRESS if after else "table",
+        help="table (default), json, or ndjson (one object per line, as pages arrive)",
+    )
+    group.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS if after else False,
+        help="log requests and show tracebacks on errors",
+    )
+    return parser
+
+
+def _listing_parser(*, sorting: bool) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(add_help=False)
+    group = parser.add_argument_group("listing")
+    group.add_argument(
+        "--filter",
+        dest="filters",
+        action="append",
+        type=_filter_arg,
+        default=[],
+        metavar="KEY=VALUE",
+        help=f"repeatable; values for one key join into one filter; keys: "
+        f"{', '.join(get_args(FilterKey))}",
+    )
+    group.add_argument("--page-size", type=int, metavar="N", help="MaxResults per request, 1..100")
+    if sorting:
+        group.add_argument(
+            "--include-planned-deletion",
+            action="store_true",
+            help="also list secrets scheduled for deletion",
+        )
+        group.add_argument("--sort-by", choices=get_args(SortBy))
+        group.add_argument("--sort-order", choices=get_args(SortOrder))
+        group.add_argument(
+            "--max-items", type=int, metavar="N", help="stop after N secrets (per region)"
+        )
+        group.add_argument("--starting-token", metavar="TOKEN", help="resume a listing")
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, exposed for documentation and tests."""
+    parser = argparse.ArgumentParser(
+        prog=_PROG,
+        description="List, describe and report on AWS Secrets Manager secrets "
+        "(metadata only, never values).",
+        parents=[_globals_parser(after=False)],
+        epilog="Exit status: 0 ok, 1 service or transport error (in any region), "
+        "2 bad usage or configuration.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    after = _globals_parser(after=True)
+
+    listing = sub.add_parser(
+        "list", parents=[after, _listing_parser(sorting=True)], help="list secrets"
+    )
+    listing.add_argument(
+        "--columns",
+        type=_columns_arg,
+        metavar="A,B,...",
+        help=f"table columns (and json keys); default {','.join(DEFAULT_COLUMNS)}; "
+        f"choose from {', '.join(COLUMNS)}",
+    )
+
+    describe = sub.add_parser("describe", parents=[after], help="describe secrets by name or ARN")
+    describe.add_argument("secret_ids", nargs="+", metavar="ID")
+
+    report = sub.add_parser("report", help="answer inventory questions")
+    reports = report.add_subparsers(dest="report", required=True, metavar="REPORT")
+    shared = [after, _listing_parser(sorting=False)]
+    reports.add_parser("owners", parents=shared, help="secret counts by OwningService")
+    reports.add_parser(
+        "rotation",
+        parents=shared,
+        help="rotation disabled, overdue (next rotation in the past), or never rotated",
+    )
+    unused = reports.add_parser(
+        "unused", parents=shared, help="secrets not read in N days, and never read"
+    )
+    unused.add_argument(
+        "--days",
+        type=_positive_int,
+        default=90,
+        metavar="N",
+        help="last read N or more days ago (default 90)",
+    )
+    reports.add_parser(
+        "pending-deletion", parents=shared, help="secrets scheduled for deletion, with the date"
+    )
+
+    sub.add_parser(
+        "demo",
+        parents=[after],
+        help="start an embedded moto server with sample secrets, then list, describe and report",
+    )
+    return parser
+
+
+def _regions(args: argparse.Namespace) -> list[str | None]:
+    regions: list[str] = [*args.region, *getattr(args, "region_after", [])]
+    unique = list(dict.fromkeys(regions))
+    return list(unique) if unique else [None]
+
+
+def _filters(pairs: Sequence[tuple[str, str]]) -> list[Filter]:
+    grouped: dict[str, list[str]] = {}
+    for key, value in pairs:
+        grouped.setdefault(key, []).append(value)
+    # argparse already checked each key against FilterKey.
+    return [Filter(key=cast("FilterKey", key), values=values) for key, values in grouped.items()]
+
+
+# -- output --------------------------------------------------------------------------
+
+
+def _is_tty(stream: TextIO) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # a closed stream
+        return False
+
+
+def _plain_table(headers: Sequence[str] | None, rows: Sequence[Sequence[str]], out: TextIO) -> None:
+    lines = [list(headers), *rows] if headers else [list(row) for row in rows]
+    if not lines:
+        return
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
+    for line in lines:
+        cells = (cell.ljust(width) for cell, width in zip(line, widths, strict=True))
         out.write("  ".join(cells).rstrip() + "\n")
 
 
-_LIST_HEADER = ("NAME", "OWNER", "ROTATION", "LAST CHANGED", "DELETED", "TAGS")
+def _table(
+    headers: Sequence[str] | None,
+    rows: Sequence[Sequence[str]],
+    out: TextIO,
+    *,
+    title: str | None = None,
+) -> None:
+    """Print a table with rich when it is installed, as aligned plain text otherwise."""
+    if title:
+        out.write(f"{title}\n")
+    try:
+        from rich import box
+        from rich.console import Console
+        from rich.table import Table
+    except ImportError:
+        _plain_table(headers, rows, out)
+        return
+    tty = _is_tty(out)
+    # Piped, a table must not wrap or cut cells at 80 columns: a wide virtual
+    # screen keeps every row on one line for grep and less.
+    console = Console(
+        file=out if tty else io.StringIO(),
+        width=None if tty else 100_000,
+        highlight=False,
+        no_color=not tty,
+        emoji=False,
+    )
+    table = Table(
+        *(headers or ()),
+        box=box.SIMPLE_HEAD if headers else None,
+        show_header=bool(headers),
+        show_edge=False,
+        pad_edge=False,
+    )
+    if not headers and rows:
+        for _ in rows[0]:
+            table.add_column()
+    for row in rows:
+        table.add_row(*row)
+    if tty:
+        console.print(table)
+        return
+    with console.capture() as capture:
+        console.print(table)
+    out.writelines(line.rstrip() + "\n" for line in capture.get().splitlines())
 
 
-def _list_row(entry: SecretListEntry) -> tuple[str, ...]:
-    return (
-        entry.name,
-        entry.owning_service or "-",
-        _rotation(entry),
-        _when(entry.last_changed_date),
-        _when(entry.deleted_date),
-        str(len(entry.tags or ())),
+def _jsonable(model: BaseModel) -> dict[str, Any]:
+    return model.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def _write_json(value: object, out: TextIO) -> None:
+    json.dump(value, out, indent=2)
+    out.write("\n")
+
+
+def _write_line(value: object, out: TextIO) -> None:
+    out.write(json.dumps(value) + "\n")
+    out.flush()
+
+
+class _Progress:
+    """A live ``pages, secrets, rate`` line on stderr, drawn only on a terminal."""
+
+    _EVERY = 0.1
+
+    def __init__(self, err: TextIO, enabled: bool) -> None:
+        self._err = err
+        self._enabled = enabled
+        self._started = time.monotonic()
+        self._drawn_at = 0.0
+        self._drawn = False
+        self.pages = 0
+        self.secrets = 0
+
+    def page(self, count: int) -> None:
+        self.pages += 1
+        self.secrets += count
+        now = time.monotonic()
+        if self._enabled and now - self._drawn_at >= self._EVERY:
+            self._drawn_at = now
+            rate = self.secrets / max(now - self._started, 1e-6)
+            self._err.write(
+                f"\r\x1b[2K{_PROG}: {self.pages} page(s), {self.secrets} secret(s), {rate:.0f}/s"
+            )
+            self._err.flush()
+            self._drawn = True
+
+    def clear(self) -> None:
+        if self._drawn:
+            self._err.write("\r\x1b[2K")
+            self._err.flush()
+            self._drawn = False
+
+
+# -- the commands --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Failure:
+    region: str | None
+    error: SecretsManagerError
+    what: str | None = None
+
+
+@dataclass
+class _Context:
+    args: argparse.Namespace
+    out: TextIO
+    err: TextIO
+    regions: list[str | None]
+
+    @property
+    def several(self) -> bool:
+        return len(self.regions) > 1
+
+    def client(self, region: str | None) -> SecretsManager:
+        return SecretsManager(
+            region_name=region, endpoint_url=self.args.endpoint_url, profile_name=self.args.profile
+        )
+
+
+async def _walk(
+    ctx: _Context,
+    visit: Callable[[str | None, SecretListPage], None],
+    **listing: Any,
+) -> list[_Failure]:
+    """List every region concurrently, calling ``visit`` per page as it arrives."""
+    progress = _Progress(
+        ctx.err,
+        enabled=_is_tty(ctx.err) and not (ctx.args.output == "ndjson" and _is_tty(ctx.out)),
     )
 
+    async def one(region: str | None) -> _Failure | None:
+        try:
+            async with ctx.client(region) as sm:
+                async for page in sm.iter_pages(**listing):
+                    progress.page(len(page.secrets))
+                    visit(region, page)
+        except SecretsManagerError as error:
+            # Bad arguments are the same in every region: let them stop the command.
+            if isinstance(error, (InvalidParameterError, ConfigurationError)) and (
+                error.http_status is None
+            ):
+                raise
+            return _Failure(region, error)
+        return None
 
-async def _print_entries(entries: AsyncIterator[SecretListEntry], output: str, out: TextIO) -> int:
-    if output == "ndjson":
-        async for entry in entries:
-            out.write(json.dumps(_jsonable(entry)) + "\n")
-            out.flush()
-        return EXIT_OK
-    collected = [entry async for entry in entries]
-    if output == "json":
-        json.dump([_jsonable(entry) for entry in collected], out, indent=2)
-        out.write("\n")
-    else:
-        _table([_LIST_HEADER, *(_list_row(entry) for entry in collected)], out)
-        out.write(f"{len(collected)} secret(s)\n")
-    return EXIT_OK
+    try:
+        results = await _gather_all(*(one(region) for region in ctx.regions))
+    finally:
+        progress.clear()
+    return [failure for failure in results if failure is not None]
 
 
-def _describe_lines(secret: SecretDescription) -> list[tuple[str, str]]:
-    lines = [
+async def _gather_all(*calls: Awaitable[_T]) -> list[_T]:
+    """Await every call to its end, then raise the first exception, if any.
+
+    Plain ``gather`` raises at the first error and leaves the other regions'
+    requests running with their clients open; a usage error in one region is a
+    usage error in all of them, so each ends by itself before it is raised once.
+    """
+    results = await asyncio.gather(*calls, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return cast("list[_T]", results)
+
+
+def _listing_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {"filters": _filters(args.filters), "page_size": args.page_size}
+    if hasattr(args, "sort_by"):
+        kwargs.update(
+            include_planned_deletion=args.include_planned_deletion,
+            sort_by=args.sort_by,
+            sort_order=args.sort_order,
+            max_items=args.max_items,
+            starting_token=args.starting_token,
+        )
+    return kwargs
+
+
+async def _list(ctx: _Context) -> list[_Failure]:
+    args = ctx.args
+    names: tuple[str, ...] = args.columns or DEFAULT_COLUMNS
+    if ctx.several and "region" not in names:
+        names = ("region", *names)
+    columns = [COLUMNS[name] for name in names]
+
+    def as_json(row: _Row) -> dict[str, Any]:
+        if args.columns:
+            return {column.name: _json_value(column.value(row)) for column in columns}
+        body = _jsonable(row.entry)
+        return {"Region": row.region, **body} if ctx.several else body
+
+    rows: dict[str | None, list[_Row]] = {region: [] for region in ctx.regions}
+
+    def visit(region: str | None, page: SecretListPage) -> None:
+        for entry in page.secrets:
+            row = _Row(region, entry)
+            if args.output == "ndjson":
+                # Streamed as pages arrive, so `| head` and `| jq` see entries at once.
+                _write_line(as_json(row), ctx.out)
+            else:
+                rows[region].append(row)
+
+    failures = await _walk(ctx, visit, **_listing_kwargs(args))
+    ordered = [row for region in ctx.regions for row in rows[region]]
+    if args.output == "json":
+        _write_json([as_json(row) for row in ordered], ctx.out)
+    elif args.output == "table":
+        _table(
+            [column.header for column in columns],
+            [[_cell(column.value(row)) for column in columns] for row in ordered],
+            ctx.out,
+        )
+        ctx.out.write(f"{len(ordered)} secret(s)\n")
+    return failures
+
+
+def _describe_lines(secret: SecretDescription, region: str | None) -> list[tuple[str, str]]:
+    lines = [("Region", region)] if region else []
+    lines += [
         ("Name", secret.name),
         ("ARN", secret.arn),
-        ("Description", secret.description or "-"),
-        ("Owning service", secret.owning_service or "-"),
+        ("Description", _cell(secret.description)),
+        ("Owning service", _cell(secret.owning_service)),
         ("KMS key", secret.kms_key_id or "aws/secretsmanager"),
         ("Rotation", _rotation(secret)),
-        ("Last rotated", _when(secret.last_rotated_date)),
-        ("Next rotation", _when(secret.next_rotation_date)),
-        ("Created", _when(secret.created_date)),
-        ("Last changed", _when(secret.last_changed_date)),
-        (
-            "Last accessed",
-            secret.last_accessed_date.date().isoformat() if secret.last_accessed_date else "-",
-        ),
-        ("Deleted", _when(secret.deleted_date)),
-        ("Current version", secret.current_version_id or "-"),
+        ("Last rotated", _cell(secret.last_rotated_date)),
+        ("Next rotation", _cell(secret.next_rotation_date)),
+        ("Created", _cell(secret.created_date)),
+        ("Last changed", _cell(secret.last_changed_date)),
+        ("Last accessed", _cell(_day(secret.last_accessed_date))),
+        ("Deleted", _cell(secret.deleted_date)),
+        ("Current version", _cell(secret.current_version_id)),
     ]
     lines += [
         (f"Version {vid}", ", ".join(labels)) for vid, labels in secret.version_stages.items()
     ]
+    lines += [(f"Replica {r.region}", _cell(r.status)) for r in secret.replication_status or ()]
     lines += [(f"Tag {key}", value) for key, value in secret.tag_map.items()]
     return lines
 
 
-async def _describe(sm: SecretsManager, ids: Sequence[str], output: str, out: TextIO) -> int:
-    results = [await sm.describe(secret_id) for secret_id in ids]
-    if output == "json":
-        json.dump([_jsonable(r) for r in results], out, indent=2)
-        out.write("\n")
-    elif output == "ndjson":
-        for result in results:
-            out.write(json.dumps(_jsonable(result)) + "\n")
+async def _describe(ctx: _Context) -> list[_Failure]:
+    ids: list[str] = ctx.args.secret_ids
+
+    async def in_region(
+        region: str | None,
+    ) -> list[tuple[str | None, SecretDescription | _Failure]]:
+        async with ctx.client(region) as sm:
+
+            async def one(secret_id: str) -> SecretDescription | _Failure:
+                try:
+                    return await sm.describe(secret_id)
+                except SecretsManagerError as error:
+                    if isinstance(error, InvalidParameterError) and error.http_status is None:
+                        raise
+                    return _Failure(region, error, secret_id)
+
+            return [(region, result) for result in await _gather_all(*map(one, ids))]
+
+    async def guarded(region: str | None) -> list[tuple[str | None, SecretDescription | _Failure]]:
+        try:
+            return await in_region(region)
+        except SecretsManagerError as error:
+            if isinstance(error, (InvalidParameterError, ConfigurationError)):
+                raise
+            return [(region, _Failure(region, error))]
+
+    results = [item for batch in await _gather_all(*map(guarded, ctx.regions)) for item in batch]
+    found = [(region, r) for region, r in results if not isinstance(r, _Failure)]
+    failures = [r for _, r in results if isinstance(r, _Failure)]
+
+    def as_json(region: str | None, secret: SecretDescription) -> dict[str, Any]:
+        body = _jsonable(secret)
+        return {"Region": region, **body} if ctx.several else body
+
+    if ctx.args.output == "json":
+        _write_json([as_json(region, secret) for region, secret in found], ctx.out)
+    elif ctx.args.output == "ndjson":
+        for region, secret in found:
+            _write_line(as_json(region, secret), ctx.out)
     else:
-        for index, result in enumerate(results):
+        for index, (region, secret) in enumerate(found):
             if index:
-                out.write("\n")
-            _table(_describe_lines(result), out)
-    return EXIT_OK
+                ctx.out.write("\n")
+            _table(None, _describe_lines(secret, region if ctx.several else None), ctx.out)
+    return failures
 
 
-async def _run_command(args: argparse.Namespace, sm: SecretsManager, out: TextIO) -> int:
-    if args.command == "describe":
-        return await _describe(sm, args.secret_ids, args.output, out)
-    entries = sm.iter_secrets(
-        filters=_filters(args.filters),
-        include_planned_deletion=args.include_planned_deletion,
-        sort_by=args.sort_by,
-        sort_order=args.sort_order,
-        page_size=args.page_size,
-        max_items=args.max_items,
-        starting_token=args.starting_token,
+# -- reports -------------------------------------------------------------------------
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+async def _collect(ctx: _Context, **extra: Any) -> tuple[list[_Row], list[_Failure]]:
+    rows: dict[str | None, list[_Row]] = {region: [] for region in ctx.regions}
+
+    def visit(region: str | None, page: SecretListPage) -> None:
+        rows[region].extend(_Row(region, entry) for entry in page.secrets)
+
+    failures = await _walk(ctx, visit, **_listing_kwargs(ctx.args), **extra)
+    return [row for region in ctx.regions for row in rows[region]], failures
+
+
+def _emit(
+    ctx: _Context,
+    records: list[dict[str, Any]],
+    headers: Sequence[str],
+    cells: Callable[[dict[str, Any]], Sequence[object]],
+    *,
+    title: str,
+    summary: str,
+) -> None:
+    """Print report records as json, ndjson or a table (with a region column for several)."""
+    if ctx.several:
+        records = [{"region": record.pop("region"), **record} for record in records]
+    else:
+        for record in records:
+            record.pop("region")
+    if ctx.args.output == "json":
+        _write_json(records, ctx.out)
+        return
+    if ctx.args.output == "ndjson":
+        for record in records:
+            _write_line(record, ctx.out)
+        return
+    head = ["REGION", *headers] if ctx.several else list(headers)
+    rows = [
+        [_cell(v) for v in ([r["region"]] if ctx.several else []) + list(cells(r))] for r in records
+    ]
+    _table(head, rows, ctx.out, title=title)
+    ctx.out.write(f"{summary}\n")
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+async def _report_owners(ctx: _Context) -> list[_Failure]:
+    rows, failures = await _collect(ctx)
+    counts = Counter((row.region, row.entry.owning_service) for row in rows)
+    # Regions in the order given; within one, the largest owner first.
+    place = {region: index for index, region in enumerate(ctx.regions)}
+    ordered = sorted(
+        counts.items(), key=lambda item: (place[item[0][0]], -item[1], item[0][1] or "")
     )
-    return await _print_entries(entries, args.output, out)
+    records = [
+        {"region": region, "owning_service": owner, "count": count}
+        for (region, owner), count in ordered
+    ]
+    _emit(
+        ctx,
+        records,
+        ("OWNING SERVICE", "SECRETS"),
+        lambda r: (r["owning_service"] or "(unowned)", r["count"]),
+        title="Secrets by owning service",
+        summary=f"{len(rows)} secret(s), {sum(1 for r in rows if not r.entry.owning_service)} "
+        "unowned",
+    )
+    return failures
+
+
+async def _report_rotation(ctx: _Context) -> list[_Failure]:
+    rows, failures = await _collect(ctx)
+    now = _now()
+    records: list[dict[str, Any]] = []
+    tally: Counter[str] = Counter()
+    for row in rows:
+        entry = row.entry
+        findings = []
+        if not entry.rotation_enabled:
+            findings.append("rotation-disabled")
+        if entry.next_rotation_date is not None and entry.next_rotation_date < now:
+            findings.append("rotation-overdue")
+        if entry.last_rotated_date is None:
+            findings.append("never-rotated")
+        if not findings:
+            continue
+        tally.update(findings)
+        records.append(
+            {
+                "region": row.region,
+                "name": entry.name,
+                "arn": entry.arn,
+                "findings": findings,
+                "rotation_enabled": bool(entry.rotation_enabled),
+                "last_rotated_date": _iso(entry.last_rotated_date),
+                "next_rotation_date": _iso(entry.next_rotation_date),
+            }
+        )
+    _emit(
+        ctx,
+        records,
+        ("NAME", "FINDINGS", "LAST ROTATED", "NEXT ROTATION"),
+        lambda r: (
+            r["name"],
+            ", ".join(f.replace("-", " ") for f in r["findings"]),
+            (r["last_rotated_date"] or "")[:16].replace("T", " "),
+            (r["next_rotation_date"] or "")[:16].replace("T", " "),
+        ),
+        title="Rotation findings",
+        summary=f"{len(rows)} secret(s): {tally['rotation-disabled']} rotation disabled, "
+        f"{tally['rotation-overdue']} rotation overdue, {tally['never-rotated']} never rotated",
+    )
+    return failures
+
+
+async def _report_unused(ctx: _Context) -> list[_Failure]:
+    rows, failures = await _collect(ctx)
+    days: int = ctx.args.days
+    today = _now().date()
+    unused: list[dict[str, Any]] = []
+    never: list[dict[str, Any]] = []
+    for row in rows:
+        entry = row.entry
+        base = {"region": row.region, "name": entry.name, "arn": entry.arn}
+        if entry.last_accessed_date is None:
+            never.append(
+                {**base, "status": "never-accessed", "created_date": _iso(entry.created_date)}
+            )
+            continue
+        # LastAccessedDate is a day at midnight UTC: compare whole days.
+        idle = (today - entry.last_accessed_date.date()).days
+        if idle >= days:
+            unused.append(
+                {
+                    **base,
+                    "status": "unused",
+                    "last_accessed_date": _day(entry.last_accessed_date),
+                    "days_since_access": idle,
+                }
+            )
+    unused.sort(key=lambda r: -r["days_since_access"])
+    if ctx.args.output != "table":
+        _emit(ctx, unused + never, (), lambda r: (), title="", summary="")
+        return failures
+    _emit(
+        ctx,
+        unused,
+        ("NAME", "LAST ACCESSED", "DAYS"),
+        lambda r: (r["name"], r["last_accessed_date"], r["days_since_access"]),
+        title=f"Not accessed in {days} day(s) or more",
+        summary=f"{len(unused)} unused secret(s)",
+    )
+    ctx.out.write("\n")
+    _emit(
+        ctx,
+        never,
+        ("NAME", "CREATED"),
+        lambda r: (r["name"], (r["created_date"] or "")[:10]),
+        title="Never accessed",
+        summary=f"{len(never)} secret(s) never accessed",
+    )
+    return failures
+
+
+async def _report_pending_deletion(ctx: _Context) -> list[_Failure]:
+    rows, failures = await _collect(ctx, include_planned_deletion=True)
+    pending = sorted(
+        (row for row in rows if row.entry.deleted_date is not None),
+        key=lambda row: (ctx.regions.index(row.region), row.entry.deleted_date or _now()),
+    )
+    records = [
+        {
+            "region": row.region,
+            "name": row.entry.name,
+            "arn": row.entry.arn,
+            "deleted_date": _iso(row.entry.deleted_date),
+        }
+        for row in pending
+    ]
+    _emit(
+        ctx,
+        records,
+        ("NAME", "DELETION DATE"),
+        lambda r: (r["name"], r["deleted_date"][:16].replace("T", " ")),
+        title="Scheduled for deletion",
+        summary=f"{len(records)} secret(s) scheduled for deletion",
+    )
+    return failures
+
+
+_REPORTS = {
+    "owners": _report_owners,
+    "rotation": _report_rotation,
+    "unused": _report_unused,
+    "pending-deletion": _report_pending_deletion,
+}
+
+
+# -- running -------------------------------------------------------------------------
+
+
+def _error_line(failure: _Failure, *, several: bool) -> str:
+    where = f"[{failure.region or 'default region'}] " if several else ""
+    text = " ".join(str(failure.error).split())
+    token = failure.error.resume_token
+    if token and not several:
+        text += f"; resume with --starting-token {token}"
+    return f"{_PROG}: error: {where}{text}\n"
 
 
 async def run(
@@ -235,24 +833,62 @@ async def run(
     err = err or sys.stderr
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        # argparse prints usage, help and its errors itself: to our streams.
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            args = parser.parse_args(argv)
     except SystemExit as exit_:
-        return int(exit_.code or 0)
+        return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
+    if not args.debug:
+        return await _run(args, out, err)
+    # --debug: the library's request log on stderr, for this run only.
+    logger = logging.getLogger("aiosecretsmanager")
+    handler = logging.StreamHandler(err)
+    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        return await _run(args, out, err)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+async def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    debug = bool(args.debug)
+    ctx = _Context(args, out, err, _regions(args))
+
+    def report(error: BaseException, line: str) -> None:
+        if debug:
+            traceback.print_exception(type(error), error, error.__traceback__, file=err)
+        err.write(line)
+
     try:
         if args.command == "demo":
             from ._demo import run_demo
 
             return await run_demo(out)
-        async with SecretsManager(
-            region_name=args.region, endpoint_url=args.endpoint_url, profile_name=args.profile
-        ) as sm:
-            return await _run_command(args, sm, out)
-    except InvalidParameterError as error:
-        err.write(f"aiosecretsmanager: error: {error}\n")
+        if args.command == "list":
+            failures = await _list(ctx)
+        elif args.command == "describe":
+            failures = await _describe(ctx)
+        else:
+            failures = await _REPORTS[args.report](ctx)
+    except (InvalidParameterError, ConfigurationError) as error:
+        report(error, _error_line(_Failure(None, error), several=False))
         return EXIT_USAGE
     except SecretsManagerError as error:
-        err.write(f"aiosecretsmanager: error: {error}\n")
+        report(error, _error_line(_Failure(None, error), several=False))
         return EXIT_ERROR
+    except (BrokenPipeError, KeyboardInterrupt):
+        raise
+    except Exception as error:
+        # Never a traceback by default, whatever went wrong.
+        report(error, f"{_PROG}: error: unexpected {type(error).__name__}: {error}\n")
+        return EXIT_ERROR
+    for failure in failures:
+        report(failure.error, _error_line(failure, several=ctx.several))
+    return EXIT_ERROR if failures else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from typing import TYPE_CHECKING
 
@@ -74,8 +75,11 @@ def demo_secrets() -> list[SeedSecret]:
 
 
 async def run_demo(out: TextIO) -> int:
-    """Start moto on 127.0.0.1, seed it, list and describe, stop it; return the exit status."""
+    """Start moto on 127.0.0.1, seed it, list, describe and report, stop it; return the status."""
     from ._cli import run
+
+    if importlib.util.find_spec("moto") is None:
+        raise RuntimeError("the demo needs moto's server: pip install 'aiosecretsmanager[testing]'")
 
     # Dummy credentials for the CLI's own client, and never a metadata probe.
     os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
@@ -106,6 +110,9 @@ async def run_demo(out: TextIO) -> int:
                 "2",
             ],
             ["describe", "prod/payments/db"],
+            ["report", "owners"],
+            ["report", "rotation"],
+            ["report", "pending-deletion"],
         ]
         for step in steps:
             out.write(f"$ aiosecretsmanager {' '.join(step)}\n")

@@ -147,11 +147,25 @@ _StagesMap = Annotated[
 _EMPTY_STAGES: Mapping[str, tuple[str, ...]] = _FrozenMap()
 
 
+# Wire names that are not the PascalCase of the attribute. They live in the alias
+# generator, not in Field(alias=...): type checkers read alias= as the __init__
+# keyword (dataclass_transform), and downstream tests build models by snake_case name.
+_WIRE_NAMES = {
+    "arn": "ARN",
+    "rotation_lambda_arn": "RotationLambdaARN",
+    "secrets": "SecretList",  # SecretListPage.secrets
+}
+
+
+def _wire_name(attribute: str) -> str:
+    return _WIRE_NAMES.get(attribute) or to_pascal(attribute)
+
+
 class _AwsModel(BaseModel):
     """Private base of every response model: aliases, immutability, unknown fields kept."""
 
     model_config = ConfigDict(
-        alias_generator=to_pascal,
+        alias_generator=_wire_name,
         validate_by_name=True,
         validate_by_alias=True,
         serialize_by_alias=True,
@@ -211,7 +225,7 @@ class ExternalSecretRotationMetadataItem(_AwsModel):
 class _SecretFields(_AwsModel):
     """The fields DescribeSecret and a ListSecrets entry share, and their common views."""
 
-    arn: str = Field(alias="ARN")
+    arn: str
     """The ARN of the secret (wire name ``ARN``)."""
     name: str
     """The friendly name of the secret, such as ``prod/payments/db``."""
@@ -223,7 +237,7 @@ class _SecretFields(_AwsModel):
     """The KMS key that encrypts the secret; None means ``aws/secretsmanager``."""
     rotation_enabled: bool | None = None
     """Whether automatic rotation is turned on."""
-    rotation_lambda_arn: str | None = Field(default=None, alias="RotationLambdaARN")
+    rotation_lambda_arn: str | None = None
     """The ARN of the rotation Lambda function (wire name ``RotationLambdaARN``)."""
     rotation_rules: RotationRules | None = None
     """The rotation schedule."""
@@ -311,7 +325,7 @@ class SecretListPage(_AwsModel):
 
     # No Python validator on this field: one would make pydantic-core hand it the whole
     # page as Python objects instead of validating the JSON directly (3x slower).
-    secrets: Annotated[tuple[SecretListEntry, ...], _Tuple] = Field(default=(), alias="SecretList")
+    secrets: Annotated[tuple[SecretListEntry, ...], _Tuple] = ()
     """The entries of this page; may be empty even when more pages follow."""
     next_token: Annotated[str | None, AfterValidator(_empty_as_none)] = None
     """The raw service token for the next page, or None when the listing is complete.

@@ -125,6 +125,10 @@ class MotoServer(_ServerLifecycle):
 
     Use it as ``with MotoServer() as moto:`` or ``async with MotoServer() as moto:``;
     ``moto.client()`` gives a ``SecretsManager`` with dummy credentials aimed at it.
+
+    moto keeps its state in memory per process: several servers in one process
+    share one account, so ``reset()`` empties them all. One server per test session
+    (the ``aiosecretsmanager_moto_server`` fixture) is the usual shape.
     """
 
     def __init__(self, *, region_name: str = "us-east-1") -> None:
@@ -248,6 +252,18 @@ class RecordedRequest:
     headers: Mapping[str, str]
     started: float
     """``time.monotonic()`` when the request arrived."""
+    region: str | None = None
+    """The region the request was signed for, from its ``Authorization`` header."""
+
+
+def _signed_region(headers: Mapping[str, str]) -> str | None:
+    # SigV4: "AWS4-HMAC-SHA256 Credential=AKID/20240101/eu-west-1/secretsmanager/aws4_request, ..."
+    authorization = next(
+        (value for name, value in headers.items() if name.lower() == "authorization"), ""
+    )
+    _, found, rest = authorization.partition("Credential=")
+    scope = rest.split(",", 1)[0].split("/") if found else []
+    return scope[2] if len(scope) >= 5 else None
 
 
 class ScriptedSecretsManager(_ServerLifecycle):
@@ -258,12 +274,17 @@ class ScriptedSecretsManager(_ServerLifecycle):
     (``set_default``) when its queue is empty. With neither, the request gets a
     400 ``ScriptExhausted`` error, so a test never hangs on an unplanned call.
     Every request is recorded in ``requests``.
+
+    Each of these methods takes an optional ``region``: such answers go only to
+    requests signed for that region (read from the SigV4 ``Authorization``
+    header), ahead of answers for any region. One server can so play several
+    regions, one of them failing, behind a single endpoint URL.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._queues: dict[str, deque[ScriptedResponse]] = {}
-        self._defaults: dict[str, ScriptedResponse] = {}
+        self._queues: dict[tuple[str, str | None], deque[ScriptedResponse]] = {}
+        self._defaults: dict[tuple[str, str | None], ScriptedResponse] = {}
         self._requests: list[RecordedRequest] = []
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -273,11 +294,17 @@ class ScriptedSecretsManager(_ServerLifecycle):
 
     # -- the script -------------------------------------------------------------
 
-    def add(self, operation: str, body: Any = None, **kwargs: Any) -> Self:
-        """Queue one answer for ``operation`` (``DescribeSecret``, ``ListSecrets``)."""
+    def add(
+        self, operation: str, body: Any = None, *, region: str | None = None, **kwargs: Any
+    ) -> Self:
+        """Queue one answer for ``operation`` (``DescribeSecret``, ``ListSecrets``).
+
+        ``kwargs`` are the other fields of ``ScriptedResponse``: ``status``,
+        ``headers``, ``delay`` and ``request_id``.
+        """
         response = ScriptedResponse(body, **kwargs)
         with self._lock:
-            self._queues.setdefault(operation, deque()).append(response)
+            self._queues.setdefault((operation, region), deque()).append(response)
         return self
 
     def add_page(
@@ -299,10 +326,12 @@ class ScriptedSecretsManager(_ServerLifecycle):
         body = {"__type": code, "message": message or f"scripted {code}"}
         return self.add(operation, body, status=status, **kwargs)
 
-    def set_default(self, operation: str, body: Any = None, **kwargs: Any) -> Self:
+    def set_default(
+        self, operation: str, body: Any = None, *, region: str | None = None, **kwargs: Any
+    ) -> Self:
         """Answer ``operation`` with this whenever its queue is empty."""
         with self._lock:
-            self._defaults[operation] = ScriptedResponse(body, **kwargs)
+            self._defaults[(operation, region)] = ScriptedResponse(body, **kwargs)
         return self
 
     @property
@@ -315,20 +344,25 @@ class ScriptedSecretsManager(_ServerLifecycle):
         """The requests received for one operation."""
         return [request for request in self.requests if request.operation == operation]
 
-    def pending(self, operation: str) -> int:
-        """How many queued answers for ``operation`` are still unused."""
+    def pending(self, operation: str, *, region: str | None = None) -> int:
+        """How many queued answers for ``operation`` (and ``region``) are still unused."""
         with self._lock:
-            return len(self._queues.get(operation, ()))
+            return len(self._queues.get((operation, region), ()))
 
     def _next(
         self, operation: str, body: Mapping[str, Any], headers: Mapping[str, str]
     ) -> ScriptedResponse:
+        region = _signed_region(headers)
+        keys = [(operation, region), (operation, None)] if region else [(operation, None)]
         with self._lock:
-            self._requests.append(RecordedRequest(operation, body, headers, time.monotonic()))
-            queue = self._queues.get(operation)
-            if queue:
-                return queue.popleft()
-            default = self._defaults.get(operation)
+            self._requests.append(
+                RecordedRequest(operation, body, headers, time.monotonic(), region)
+            )
+            for key in keys:
+                queue = self._queues.get(key)
+                if queue:
+                    return queue.popleft()
+            default = next((self._defaults[key] for key in keys if key in self._defaults), None)
         if default is not None:
             return default
         return ScriptedResponse(
@@ -350,9 +384,9 @@ class ScriptedSecretsManager(_ServerLifecycle):
         self._stopping.clear()
         server = _QuietServer((_HOST, 0), _handler_for(self))
         server.daemon_threads = True
-        # A short poll interval makes stop() return at once instead of after 0.5 s.
+        # A short poll interval: stop() waits for the loop to notice, once per test.
         thread = threading.Thread(
-            target=server.serve_forever, args=(0.05,), name="scripted-sm", daemon=True
+            target=server.serve_forever, args=(0.02,), name="scripted-sm", daemon=True
         )
         thread.start()
         self._server, self._thread = server, thread

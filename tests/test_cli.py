@@ -1,0 +1,417 @@
+"""The ``aiosecretsmanager`` command against the moto server and the scripted server."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from aiosecretsmanager._cli import run
+from aiosecretsmanager.testing import MotoServer, SeedSecret, seed
+
+from .bodies import full_description, full_entry, minimal_entry
+
+if TYPE_CHECKING:
+    from aiosecretsmanager import SecretsManager
+    from aiosecretsmanager.testing import ScriptedSecretsManager
+
+
+class _Tty(io.StringIO):
+    """A text stream that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+async def cli(*argv: str, err: io.StringIO | None = None) -> tuple[int, str, str]:
+    """Run the command in this event loop; return (status, stdout, stderr)."""
+    out = io.StringIO()
+    err = err if err is not None else io.StringIO()
+    status = await run(list(argv), out=out, err=err)
+    return status, out.getvalue(), err.getvalue()
+
+
+def at(server: MotoServer | ScriptedSecretsManager) -> list[str]:
+    """The connection flags for a local server."""
+    return ["--endpoint-url", server.endpoint_url, "--region", "us-east-1"]
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONWARNINGS": "ignore"}
+
+
+async def test_list_table_shows_seeded_secrets(moto: MotoServer, sm: SecretsManager) -> None:
+    """`list` prints a table with every live secret and a count; deleted ones only on request."""
+    await seed(
+        sm,
+        [
+            SeedSecret("prod/payments/db", tags={"team": "pay"}, rotation_days=30),
+            SeedSecret("dev/app/api-key"),
+            SeedSecret("old/thing", scheduled_for_deletion=True),
+        ],
+    )
+    status, out, err = await cli("list", *at(moto))
+    assert (status, err) == (0, "")
+    assert "NAME" in out and "ROTATION" in out
+    assert "prod/payments/db" in out and "every 30d" in out and "dev/app/api-key" in out
+    assert "old/thing" not in out and out.endswith("2 secret(s)\n")
+    status, out, _ = await cli("list", *at(moto), "--include-planned-deletion")
+    assert status == 0 and "old/thing" in out and out.endswith("3 secret(s)\n")
+
+
+async def test_global_options_work_before_and_after_the_subcommand(
+    moto: MotoServer, sm: SecretsManager
+) -> None:
+    """--endpoint-url, --region and --output are accepted on either side of the command."""
+    await seed(sm, [SeedSecret("a")])
+    before = await cli(*at(moto), "--output", "json", "list")
+    after = await cli("list", *at(moto), "--output", "json")
+    mixed = await cli(
+        "--endpoint-url", moto.endpoint_url, "list", "-o", "json", "--region", "us-east-1"
+    )
+    for status, out, _ in (before, after, mixed):
+        assert status == 0
+        assert [e["Name"] for e in json.loads(out)] == ["a"]
+
+
+async def test_list_json_is_the_aws_shape(moto: MotoServer, sm: SecretsManager) -> None:
+    """--output json prints one JSON array of AWS-shaped entries."""
+    await seed(sm, [SeedSecret(n, description=f"d {n}") for n in ("b", "c", "a")])
+    status, out, _ = await cli("list", *at(moto), "-o", "json")
+    entries = json.loads(out)
+    assert status == 0
+    assert sorted(e["Name"] for e in entries) == ["a", "b", "c"]
+    named = {e["Name"]: e for e in entries}
+    assert named["c"]["Description"] == "d c" and named["c"]["ARN"].startswith("arn:aws:")
+
+
+async def test_list_flags_become_the_request(scripted: ScriptedSecretsManager) -> None:
+    """Filters of one key join into one filter; the other flags reach ListSecrets as sent."""
+    scripted.add_page([minimal_entry("prod/a")])
+    status, _, err = await cli(
+        "list", *at(scripted),
+        "--filter", "name=prod/", "--filter", "tag-key=team", "--filter", "name=dev/",
+        "--include-planned-deletion", "--sort-by", "created-date", "--sort-order", "asc",
+        "--page-size", "7", "--starting-token", "tok-1",
+    )  # fmt: skip
+    assert (status, err) == (0, "")
+    (request,) = scripted.requests_for("ListSecrets")
+    assert request.body["Filters"] == [
+        {"Key": "name", "Values": ["prod/", "dev/"]},
+        {"Key": "tag-key", "Values": ["team"]},
+    ]
+    assert request.body["IncludePlannedDeletion"] is True
+    assert (request.body["SortBy"], request.body["SortOrder"]) == ("created-date", "asc")
+    assert (request.body["MaxResults"], request.body["NextToken"]) == (7, "tok-1")
+
+
+async def test_max_items_and_page_size_limit_the_listing(
+    moto: MotoServer, sm: SecretsManager
+) -> None:
+    """--max-items stops after that many secrets, whatever --page-size is."""
+    await seed(sm, [SeedSecret(f"s/{i:02d}") for i in range(25)])
+    status, out, _ = await cli(
+        "list", *at(moto), "-o", "ndjson", "--page-size", "10", "--max-items", "12"
+    )
+    assert status == 0
+    assert len(out.splitlines()) == 12
+
+
+async def test_columns_choose_table_columns_and_json_keys(
+    scripted: ScriptedSecretsManager,
+) -> None:
+    """--columns picks the table's columns, and the keys of json objects."""
+    scripted.set_default("ListSecrets", {"SecretList": [full_entry("prod/payments/db")]})
+    status, out, _ = await cli("list", *at(scripted), "--columns", "name,owner,next-rotation")
+    header = out.splitlines()[0].split()
+    assert status == 0
+    assert header == ["NAME", "OWNER", "NEXT", "ROTATION"]
+    assert "rds" in out and "2024-04-02" in out
+    status, out, _ = await cli("list", *at(scripted), "-o", "json", "--columns", "name,owner")
+    assert json.loads(out) == [{"name": "prod/payments/db", "owner": "rds"}]
+
+
+async def test_unknown_column_is_bad_usage() -> None:
+    """An unknown --columns name exits 2 and lists the choices."""
+    status, out, err = await cli("list", "--columns", "name,colour")
+    assert status == 2 and out == ""
+    assert "colour" in err and "owner" in err
+
+
+async def test_ndjson_prints_entries_before_the_next_page_is_fetched(
+    scripted: ScriptedSecretsManager,
+) -> None:
+    """ndjson writes each entry as its page arrives, before the next request is sent."""
+    scripted.add_page([minimal_entry("a"), minimal_entry("b")], next_token="t1")
+    scripted.add_page([minimal_entry("c")])
+    seen: list[int] = []
+
+    class Out(io.StringIO):
+        def write(self, text: str) -> int:
+            seen.append(len(scripted.requests_for("ListSecrets")))
+            return super().write(text)
+
+    out = Out()
+    status = await run(["list", *at(scripted), "-o", "ndjson"], out=out, err=io.StringIO())
+    assert status == 0
+    assert [json.loads(line)["Name"] for line in out.getvalue().splitlines()] == ["a", "b", "c"]
+    assert seen[0] == 1  # the first line was out while only page one had been asked for
+
+
+def test_ndjson_into_a_closed_pipe_stops_quietly(moto_server: MotoServer) -> None:
+    """`| head -n 1`: the command stops at once, exit 0, nothing on stderr."""
+    moto_server.reset()
+    import asyncio
+
+    async def fill() -> None:
+        async with moto_server.client() as sm:
+            await seed(sm, [SeedSecret(f"p/{i:02d}") for i in range(30)])
+
+    asyncio.run(fill())
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aiosecretsmanager", "list", "-o", "ndjson", "--page-size", "1",
+         *at(moto_server)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(),
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    started = time.monotonic()
+    status = proc.wait(timeout=30)
+    err = proc.stderr.read()
+    proc.stderr.close()
+    assert json.loads(first)["Name"].startswith("p/")
+    assert (status, err) == (0, b"")
+    assert time.monotonic() - started < 10
+
+
+async def test_progress_line_only_when_stderr_is_a_terminal(
+    moto: MotoServer, sm: SecretsManager
+) -> None:
+    """A terminal on stderr gets a live pages/secrets/rate line, cleared at the end; a pipe none."""
+    await seed(sm, [SeedSecret(f"x/{i}") for i in range(3)])
+    tty = _Tty()
+    status, out, _ = await cli("list", *at(moto), "--page-size", "1", err=tty)
+    shown = tty.getvalue()
+    assert status == 0 and "3 secret(s)" in out
+    assert "page(s)" in shown and "secret(s)" in shown and "/s" in shown
+    assert shown.endswith("\r\x1b[2K")
+    status, _, piped = await cli("list", *at(moto), "--page-size", "1")
+    assert (status, piped) == (0, "")
+
+
+async def test_several_regions_merge_with_a_region_column(moto: MotoServer) -> None:
+    """Repeated --region lists each region and merges them, with a region column and key."""
+    async with moto.client() as east, moto.client(region_name="eu-west-1") as west:
+        await seed(east, [SeedSecret("east/db")])
+        await seed(west, [SeedSecret("west/db"), SeedSecret("west/api")])
+    flags = ["--endpoint-url", moto.endpoint_url, "--region", "us-east-1"]
+    status, out, err = await cli(*flags, "list", "--region", "eu-west-1")
+    assert (status, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0].split()[:2] == ["REGION", "NAME"]
+    assert any(line.split()[:2] == ["us-east-1", "east/db"] for line in lines)
+    assert any(line.split()[:2] == ["eu-west-1", "west/api"] for line in lines)
+    status, out, _ = await cli(*flags, "list", "--region", "eu-west-1", "-o", "json")
+    assert sorted((e["Region"], e["Name"]) for e in json.loads(out)) == [
+        ("eu-west-1", "west/api"), ("eu-west-1", "west/db"), ("us-east-1", "east/db"),
+    ]  # fmt: skip
+
+
+async def test_a_failing_region_is_named_and_the_others_still_print(
+    scripted: ScriptedSecretsManager,
+) -> None:
+    """One region's error is one line naming it; the other regions print; exit status 1."""
+    scripted.add_page([minimal_entry("east/db")], region="us-east-1")
+    scripted.add_error(
+        "ListSecrets", "AccessDeniedException", "not allowed", region="eu-west-1",
+        request_id="req-west-1",
+    )  # fmt: skip
+    status, out, err = await cli(
+        "list", "--endpoint-url", scripted.endpoint_url, "--region", "us-east-1",
+        "--region", "eu-west-1",
+    )  # fmt: skip
+    assert status == 1
+    assert "east/db" in out
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "[eu-west-1]" in err and "AccessDeniedException" in err and "req-west-1" in err
+
+
+async def test_regions_are_listed_concurrently(scripted: ScriptedSecretsManager) -> None:
+    """Three slow regions take about as long as one, not three times as long."""
+    regions = ("us-east-1", "eu-west-1", "ap-south-1")
+    for region in regions:
+        scripted.add_page([minimal_entry(f"{region}/db")], region=region, delay=0.5)
+    flags = [arg for region in regions for arg in ("--region", region)]
+    started = time.monotonic()
+    status, out, _ = await cli("list", "--endpoint-url", scripted.endpoint_url, *flags)
+    elapsed = time.monotonic() - started
+    assert status == 0 and out.endswith("3 secret(s)\n")
+    assert elapsed < 1.2
+
+
+async def test_describe_prints_each_secret_and_names_the_missing_one(
+    moto: MotoServer, sm: SecretsManager
+) -> None:
+    """describe ID...: found ones print, a missing one is one error line, exit status 1."""
+    await seed(sm, [SeedSecret("prod/db", description="the db", tags={"team": "pay"})])
+    status, out, err = await cli("describe", "prod/db", "nope/missing", *at(moto))
+    assert status == 1
+    assert "the db" in out and "Tag team" in out
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "ResourceNotFoundException" in err and "nope/missing" in err and "request id" in err
+
+
+async def test_describe_shows_fields_only_the_scripted_server_sends(
+    scripted: ScriptedSecretsManager,
+) -> None:
+    """describe shows OwningService and replicas; json keeps the AWS names."""
+    scripted.set_default("DescribeSecret", full_description("prod/payments/db"))
+    status, out, _ = await cli("describe", "prod/payments/db", *at(scripted))
+    assert status == 0
+    assert any(line.split() == ["Owning", "service", "rds"] for line in out.splitlines())
+    assert "Replica eu-west-1" in out and "InSync" in out
+    status, out, _ = await cli("describe", "prod/payments/db", *at(scripted), "-o", "json")
+    (body,) = json.loads(out)
+    assert body["OwningService"] == "rds" and body["ReplicationStatus"][1]["Status"] == "Failed"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["list", "--page-size", "0"],
+        ["list", "--max-items", "0"],
+        ["list", "--filter", "colour=red"],
+        ["list", "--filter", "name"],
+        ["list", "--sort-by", "size"],
+        [],
+        ["report"],
+        ["describe", "x" * 2049],
+    ],
+)
+async def test_bad_usage_exits_2_without_a_request(
+    argv: list[str], scripted: ScriptedSecretsManager
+) -> None:
+    """Bad flags and arguments exit 2 with an error line, and send nothing."""
+    status, out, err = await cli(*argv, *at(scripted))
+    assert status == 2 and out == ""
+    assert "error:" in err and "Traceback" not in err
+    assert scripted.requests == []
+
+
+async def test_bad_usage_across_regions_is_reported_once(
+    scripted: ScriptedSecretsManager,
+) -> None:
+    """A bad argument with several regions is one usage error, exit 2, and no request."""
+    status, _, err = await cli(
+        "list", "--page-size", "0", "--endpoint-url", scripted.endpoint_url,
+        "--region", "us-east-1", "--region", "eu-west-1",
+    )  # fmt: skip
+    assert status == 2
+    assert err.count("\n") == 1 and "page_size" in err
+    assert scripted.requests == []
+
+
+async def test_no_region_is_a_one_line_configuration_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without any region the command says so in one line and exits 2."""
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    status, _, err = await cli("list")
+    assert status == 2
+    assert err.count("\n") == 1 and "region" in err
+
+
+async def test_unknown_profile_is_a_one_line_configuration_error() -> None:
+    """--profile naming no profile exits 2 with one line naming it."""
+    status, _, err = await cli("list", "--profile", "no-such-profile")
+    assert status == 2
+    assert err.count("\n") == 1 and "no-such-profile" in err
+
+
+async def test_describe_in_several_regions(scripted: ScriptedSecretsManager) -> None:
+    """describe with several regions describes in each, tagging json with the region."""
+    scripted.add("DescribeSecret", minimal_entry("db"), region="us-east-1")
+    scripted.add_error("DescribeSecret", "ResourceNotFoundException", region="eu-west-1")
+    status, out, err = await cli(
+        "describe", "db", "-o", "json", "--endpoint-url", scripted.endpoint_url,
+        "--region", "us-east-1", "--region", "eu-west-1",
+    )  # fmt: skip
+    assert status == 1
+    assert [(b["Region"], b["Name"]) for b in json.loads(out)] == [("us-east-1", "db")]
+    assert err.startswith("aiosecretsmanager: error: [eu-west-1] DescribeSecret 'db'")
+
+
+async def test_debug_adds_the_traceback(scripted: ScriptedSecretsManager) -> None:
+    """Errors are one line; --debug adds the traceback and request logging."""
+    scripted.set_default("DescribeSecret", {"__type": "AccessDeniedException"}, status=400)
+    status, _, err = await cli("describe", "a", *at(scripted))
+    assert status == 1 and "Traceback" not in err and err.count("\n") == 1
+    status, _, err = await cli("describe", "a", *at(scripted), "--debug")
+    assert status == 1 and "Traceback (most recent call last)" in err
+    assert "DescribeSecret failed" in err
+    assert err.splitlines()[-1].startswith("aiosecretsmanager: error: DescribeSecret")
+
+
+async def test_a_mid_listing_failure_says_how_to_resume(scripted: ScriptedSecretsManager) -> None:
+    """A listing that fails after some pages exits 1 and names the token to resume with."""
+    scripted.add_page([minimal_entry("a")], next_token="page-2")
+    scripted.add_error("ListSecrets", "AccessDeniedException")
+    status, out, err = await cli("list", *at(scripted), "-o", "ndjson")
+    assert status == 1 and json.loads(out)["Name"] == "a"
+    assert err.rstrip().endswith("resume with --starting-token page-2")
+
+
+def test_tables_print_without_rich(moto_server: MotoServer, tmp_path: Any) -> None:
+    """Without rich installed, tables still print, as aligned plain text."""
+    moto_server.reset()
+    code = (
+        "import sys; sys.modules['rich'] = None\n"
+        "from aiosecretsmanager._cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, "report", "owners", *at(moto_server)],
+        capture_output=True, text=True, env=_env(), timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[:2] == ["Secrets by owning service", "OWNING SERVICE  SECRETS"]
+    assert "─" not in done.stdout
+
+
+def test_importing_the_library_imports_neither_rich_nor_moto() -> None:
+    """`import aiosecretsmanager` (and its CLI module) never imports rich or moto."""
+    code = (
+        "import sys, aiosecretsmanager, aiosecretsmanager._cli\n"
+        "print(sorted(m for m in ('rich', 'moto') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=_env(), timeout=60
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "[]"), done.stderr
+
+
+def test_python_m_runs_the_command() -> None:
+    """`python -m aiosecretsmanager --help` prints usage, the reports and the exit codes."""
+    done = subprocess.run(
+        [sys.executable, "-m", "aiosecretsmanager", "--help"],
+        capture_output=True, text=True, env=_env(), timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0
+    assert "report" in done.stdout and "2 bad usage" in done.stdout
+
+
+async def test_demo_lists_describes_and_reports() -> None:
+    """`aiosecretsmanager demo` seeds about 40 secrets, then lists, describes and reports."""
+    status, out, _ = await cli("demo")
+    assert status == 0
+    assert "with 40 secrets" in out and "40 secret(s)" in out
+    assert "$ aiosecretsmanager describe prod/payments/db" in out
+    assert "Secrets by owning service" in out and "Scheduled for deletion" in out
+    assert "staging/legacy-reports/db" in out

@@ -1,0 +1,130 @@
+"""The built wheel and sdist: metadata, contents, and a fresh install with runtime deps only.
+
+The wheel is built from this source tree (no network: ``--no-isolation`` with the dev
+environment's hatchling) and installed into a new venv by pip, reusing pip's cache.
+The test is skipped only when the build tools are missing, and says so.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+import tarfile
+import venv
+import zipfile
+from email.parser import Parser
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A wheel and an sdist built from the working tree."""
+    missing = [name for name in ("build", "hatchling") if importlib.util.find_spec(name) is None]
+    if missing:
+        pytest.skip(f"cannot build the wheel: {', '.join(missing)} not installed (dev extra)")
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return out
+
+
+def _only(directory: Path, pattern: str) -> Path:
+    (found,) = directory.glob(pattern)
+    return found
+
+
+def _metadata(wheel: Path) -> tuple[dict[str, list[str]], str]:
+    with zipfile.ZipFile(wheel) as archive:
+        meta_name = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+        message = Parser().parsestr(archive.read(meta_name).decode())
+        points_name = next(n for n in archive.namelist() if n.endswith("entry_points.txt"))
+        entry_points = archive.read(points_name).decode()
+    fields: dict[str, list[str]] = {}
+    for key, value in message.items():
+        fields.setdefault(key, []).append(value)
+    return fields, entry_points
+
+
+def test_wheel_metadata(dist: Path) -> None:
+    """Classifiers, license, Python versions, URLs, wide runtime deps, and both entry points."""
+    wheel = _only(dist, "*.whl")
+    fields, entry_points = _metadata(wheel)
+    classifiers = fields["Classifier"]
+    assert "Typing :: Typed" in classifiers and "Framework :: AsyncIO" in classifiers
+    assert any(c.startswith("Programming Language :: Python :: 3.1") for c in classifiers)
+    assert fields["License-Expression"] == ["MIT"] and fields["License-File"] == ["LICENSE"]
+    assert fields["Requires-Python"] == [">=3.10"]
+    assert {url.split(",")[0] for url in fields["Project-URL"]} >= {"Source", "Documentation"}
+    runtime = sorted(r for r in fields["Requires-Dist"] if "extra ==" not in r)
+    # aiobotocore pins botocore exactly; we must not add an upper bound of our own.
+    assert runtime == ["aiobotocore>=2.19", "pydantic<3,>=2.12"]
+    assert {"cli", "testing", "docs", "dev"} <= set(fields["Provides-Extra"])
+    assert "aiosecretsmanager = aiosecretsmanager._cli:main" in entry_points
+    assert "[pytest11]\naiosecretsmanager = aiosecretsmanager._pytest_plugin" in entry_points
+    version = fields["Version"][0]
+    assert wheel.name == f"aiosecretsmanager-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    assert "aiosecretsmanager/py.typed" in names
+    assert not [n for n in names if n.startswith("tests/")]
+
+
+def test_sdist_carries_sources_tests_docs_and_license(dist: Path) -> None:
+    """The sdist holds the license, tests, docs and the docs config, to rebuild everything."""
+    sdist = _only(dist, "*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    assert {"LICENSE", "mkdocs.yml", "src/aiosecretsmanager/py.typed", "docs/cli.md"} <= names
+    assert "tests/test_packaging.py" in names and "tests/typing/construct_models.py" in names
+
+
+def test_fresh_venv_install_runs_with_runtime_deps_only(dist: Path, tmp_path: Path) -> None:
+    """In a new venv with only the wheel and its runtime deps: py.typed, import, --help."""
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=False, symlinks=os.name != "nt").create(env_dir)
+    python = env_dir / "bin" / "python"
+    wheel = _only(dist, "*.whl")
+    # The dev environment's pip installs into the new interpreter (--python): no
+    # ensurepip, and pip's cache serves the dependencies.
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    probe = (
+        "import importlib.util, pathlib, aiosecretsmanager as a\n"
+        "print(a.__version__)\n"
+        "print((pathlib.Path(a.__file__).parent / 'py.typed').is_file())\n"
+        "print([m for m in ('rich', 'moto', 'pytest', 'types_aiobotocore_secretsmanager')"
+        " if importlib.util.find_spec(m)])\n"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    done = subprocess.run(
+        [str(python), "-c", probe], capture_output=True, text=True, env=clean, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    version, typed, extras = done.stdout.split("\n")[:3]
+    assert wheel.name.startswith(f"aiosecretsmanager-{version}-")
+    assert (typed, extras) == ("True", "[]")
+    script = env_dir / "bin" / "aiosecretsmanager"
+    helped = subprocess.run(
+        [str(script), "--help"], capture_output=True, text=True, env=clean, timeout=60
+    )
+    assert helped.returncode == 0 and "usage: aiosecretsmanager" in helped.stdout
+    # Without the testing extra the demo says what to install, in one line.
+    demo = subprocess.run(
+        [str(script), "demo"], capture_output=True, text=True, env=clean, timeout=60
+    )
+    assert demo.returncode == 1
+    assert demo.stderr.count("\n") == 1 and "aiosecretsmanager[testing]" in demo.stderr
