@@ -288,3 +288,11 @@ def test_impossible_timestamps_are_validation_errors(wire: object) -> None:
     body = {**minimal_entry("x"), "CreatedDate": wire}
     with pytest.raises(ValidationError, match="CreatedDate"):
         SecretListEntry.model_validate_json(json.dumps(body))
+
+
+def test_minimal_models_dump_in_both_modes() -> None:
+    """A model with its optional tuples left None dumps to Python and to JSON."""
+    entry = SecretListEntry.model_validate(minimal_entry("x"))
+    assert entry.model_dump()["Tags"] is None
+    assert json.loads(entry.model_dump_json())["Tags"] is None
+    assert json.loads(entry.model_dump_json(exclude_none=True)) == minimal_entry("x")
