@@ -244,16 +244,19 @@ async def test_a_failing_region_is_named_and_the_others_still_print(
 
 
 async def test_regions_are_listed_concurrently(scripted: ScriptedSecretsManager) -> None:
-    """Three slow regions take about as long as one, not three times as long."""
+    """Each region's request starts before any other region has been answered."""
     regions = ("us-east-1", "eu-west-1", "ap-south-1")
+    delay = 1.0
     for region in regions:
-        scripted.add_page([minimal_entry(f"{region}/db")], region=region, delay=0.5)
+        scripted.add_page([minimal_entry(f"{region}/db")], region=region, delay=delay)
     flags = [arg for region in regions for arg in ("--region", region)]
-    started = time.monotonic()
     status, out, _ = await cli("list", "--endpoint-url", scripted.endpoint_url, *flags)
-    elapsed = time.monotonic() - started
     assert status == 0 and out.endswith("3 secret(s)\n")
-    assert elapsed < 1.2
+    # One after another, each request would arrive only after the previous answer,
+    # at least `delay` later; listed concurrently, all arrive within that window.
+    starts = sorted(request.started for request in scripted.requests_for("ListSecrets"))
+    assert len(starts) == 3
+    assert starts[-1] - starts[0] < delay
 
 
 async def test_describe_prints_each_secret_and_names_the_missing_one(
@@ -315,6 +318,7 @@ async def test_bad_usage_across_regions_is_reported_once(
     )  # fmt: skip
     assert status == 2
     assert err.count("\n") == 1 and "page_size" in err
+    assert err.startswith("aiosecretsmanager: error: page_size must be 1..100")
     assert scripted.requests == []
 
 

@@ -99,10 +99,13 @@ class SecretsManagerError(Exception):
         super().__init__(self._describe())
 
     def _describe(self) -> str:
-        head = self.operation or "aiosecretsmanager"
+        # No operation means nothing was sent (a bad argument): the message alone says it.
+        head = self.operation or ""
         if self.secret_id is not None:
-            head += f" {self.secret_id!r}"
-        text = f"{head}: {self.code}: {self.message}" if self.code else f"{head}: {self.message}"
+            head = f"{head} {self.secret_id!r}".lstrip()
+        text = f"{self.code}: {self.message}" if self.code else self.message
+        if head:
+            text = f"{head}: {text}"
         details = []
         if self.http_status is not None:
             details.append(f"HTTP {self.http_status}")
