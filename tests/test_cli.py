@@ -419,3 +419,76 @@ async def test_demo_lists_describes_and_reports() -> None:
     assert "$ aiosecretsmanager describe prod/payments/db" in out
     assert "Secrets by owning service" in out and "Scheduled for deletion" in out
     assert "staging/legacy-reports/db" in out
+
+
+async def test_service_text_is_never_markup_or_terminal_control(
+    scripted: ScriptedSecretsManager,
+) -> None:
+    """Tags and descriptions print literally: rich markup and escape codes do nothing."""
+    hostile = {
+        **minimal_entry("a"),
+        "Description": "[bold]x[/bold] \x1b[31mRED",
+        "Tags": [{"Key": "note", "Value": "[/oops]"}],
+    }
+    scripted.add_page([hostile, minimal_entry("b")])
+    status, out, err = await cli(
+        "list", *at(scripted), "--columns", "name,description,tags"
+    )  # fmt: skip
+    assert (status, err) == (0, "")
+    assert "[bold]x[/bold]" in out and "[/oops]" in out
+    assert "\x1b" not in out and "\\x1b[31mRED" in out
+    assert out.endswith("2 secret(s)\n")
+
+
+async def test_a_failed_listing_prints_no_json_and_marks_the_table(
+    scripted: ScriptedSecretsManager,
+) -> None:
+    """A listing that fails part-way is never printed as a complete JSON inventory."""
+    for output in ("json", "table"):
+        scripted.add_page([minimal_entry("a")], next_token="t1")
+        scripted.add_error("ListSecrets", "AccessDeniedException")
+        status, out, err = await cli("list", *at(scripted), "-o", output)
+        assert status == 1
+        assert "resume with --starting-token t1" in err
+        if output == "json":
+            assert out == ""
+        else:
+            assert "a" in out and "INCOMPLETE" in out
+
+
+async def test_several_regions_name_their_resume_token(scripted: ScriptedSecretsManager) -> None:
+    """A region that fails part-way says how to resume it; the other region still prints."""
+    scripted.add_page([minimal_entry("us/a")], region="us-east-1")
+    scripted.add_page([minimal_entry("eu/a")], next_token="eu-t1", region="eu-west-1")
+    scripted.add_error("ListSecrets", "AccessDeniedException", region="eu-west-1")
+    status, out, err = await cli(
+        "list", "--endpoint-url", scripted.endpoint_url, "--region", "us-east-1",
+        "--region", "eu-west-1", "-o", "json",
+    )  # fmt: skip
+    assert status == 1
+    assert [row["Name"] for row in json.loads(out)] == ["us/a"]
+    assert "[eu-west-1]" in err
+    assert "--starting-token eu-t1 --region eu-west-1" in err
+
+
+async def test_starting_token_with_several_regions_is_bad_usage(
+    scripted: ScriptedSecretsManager,
+) -> None:
+    """One token cannot resume several regions: exit 2, nothing sent."""
+    status, out, err = await cli(
+        "list", "--endpoint-url", scripted.endpoint_url, "--region", "us-east-1",
+        "--region", "eu-west-1", "--starting-token", "t",
+    )  # fmt: skip
+    assert (status, out) == (2, "")
+    assert "--starting-token" in err and err.count("\n") == 1
+    assert scripted.requests == []
+
+
+async def test_max_items_holds_even_when_the_service_sends_more(
+    scripted: ScriptedSecretsManager,
+) -> None:
+    """--max-items N prints N entries even from a service that ignores MaxResults."""
+    scripted.add_page([minimal_entry(f"s{i}") for i in range(5)], next_token="more")
+    status, out, _ = await cli("list", *at(scripted), "-o", "ndjson", "--max-items", "2")
+    assert status == 0
+    assert [json.loads(line)["Name"] for line in out.splitlines()] == ["s0", "s1"]

@@ -209,3 +209,20 @@ async def test_reports_across_regions_carry_the_region(scripted: ScriptedSecrets
         {"region": "eu-west-1", "owning_service": None, "count": 1},
     ]
     assert err.startswith("aiosecretsmanager: error: [ap-south-1] ListSecrets")
+
+
+async def test_empty_and_absent_owning_service_are_one_unowned_row(
+    scripted: ScriptedSecretsManager,
+) -> None:
+    """OwningService "" and no OwningService both count as unowned, in one row."""
+    scripted.add_page(
+        [
+            {**minimal_entry("a"), "OwningService": ""},
+            minimal_entry("b"),
+            {**minimal_entry("c"), "OwningService": "rds"},
+        ]
+    )
+    status, out, _ = await cli("report", "owners", *at(scripted), "-o", "json")
+    assert status == 0
+    counts = {r["owning_service"]: r["count"] for r in json.loads(out)}
+    assert counts == {None: 2, "rds": 1}

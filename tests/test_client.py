@@ -216,7 +216,6 @@ async def test_no_region_is_a_configuration_error(
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"endpoint_url": "http://", "region_name": "us-east-1"}, "Invalid endpoint"),
         ({"region_name": "us east 1"}, "region_name"),
         ({"profile_name": "no-such-profile", "region_name": "us-east-1"}, "no-such-profile"),
     ],
@@ -238,5 +237,12 @@ def test_constructor_rejects_bad_arguments() -> None:
         SecretsManager(profile_name="p", session=dummy_session())
     with pytest.raises(InvalidParameterError, match="config"):
         SecretsManager(config={"read_timeout": 1})  # type: ignore[arg-type]
-    with pytest.raises(InvalidParameterError, match="http:// or https://"):
-        SecretsManager(endpoint_url="ftp://127.0.0.1:21")
+
+
+@pytest.mark.parametrize(
+    "url", ["ftp://127.0.0.1:21", "http://127.0.0.1:abc", "http://127.0.0.1:99999", "http://"]
+)
+def test_bad_endpoint_urls_fail_at_construction(url: str) -> None:
+    """An endpoint that is not an http(s) URL with a host and a valid port fails at once."""
+    with pytest.raises(InvalidParameterError, match="endpoint_url"):
+        SecretsManager(endpoint_url=url)

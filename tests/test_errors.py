@@ -179,3 +179,15 @@ async def test_aws_max_attempts_from_the_environment_is_honoured(
             await sm.describe("x")
     assert caught.value.attempts == 2
     assert len(scripted.requests_for("DescribeSecret")) == 2
+
+
+async def test_an_error_without_an_aws_code_has_no_code(
+    scripted: ScriptedSecretsManager, scripted_sm: SecretsManager
+) -> None:
+    """An error body with no __type leaves code None instead of the HTTP status."""
+    scripted.add("DescribeSecret", {"message": "no type here"}, status=400)
+    with pytest.raises(SecretsManagerError) as caught:
+        await scripted_sm.describe("x")
+    assert caught.value.code is None
+    assert caught.value.http_status == 400
+    assert "no type here" in str(caught.value)

@@ -215,3 +215,36 @@ def test_scripted(aiosecretsmanager_scripted):
     result = pytester.runpytest_subprocess("-v", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=5)
     result.stdout.fnmatch_lines(["*test_c_docs_example.py::test_team_secrets PASSED*"])
+
+
+async def test_scripted_no_content_answers_carry_no_body(
+    aiosecretsmanager_scripted: ScriptedSecretsManager,
+) -> None:
+    """A scripted 204 never writes its body onto the connection, so the next answer is intact."""
+    from aiobotocore.config import AioConfig
+
+    from aiosecretsmanager import SecretsManagerError
+
+    server = aiosecretsmanager_scripted
+    server.add("DescribeSecret", {"ARN": "a" * 20, "Name": "x"}, status=204)
+    server.add("DescribeSecret", {"ARN": "a" * 20, "Name": "y"})
+    config = AioConfig(retries={"mode": "standard", "total_max_attempts": 1})
+    async with server.client(config=config) as sm:
+        with pytest.raises(SecretsManagerError):
+            await sm.describe("x")
+        assert (await sm.describe("y")).name == "y"
+    assert len(server.requests_for("DescribeSecret")) == 2
+
+
+def test_recorded_requests_keep_headers_out_of_repr() -> None:
+    """A RecordedRequest's repr never shows the Authorization header or a session token."""
+    from aiosecretsmanager.testing import RecordedRequest
+
+    request = RecordedRequest(
+        "DescribeSecret",
+        {},
+        {"Authorization": "AWS4 Credential=AKIDSECRET", "X-Amz-Security-Token": "TOK"},
+        0.0,
+    )
+    assert "AKIDSECRET" not in repr(request) and "TOK" not in repr(request)
+    assert request.headers["X-Amz-Security-Token"] == "TOK"

@@ -16,6 +16,7 @@ import io
 import json
 import logging
 import os
+import re
 import sys
 import time
 import traceback
@@ -300,6 +301,14 @@ def _filters(pairs: Sequence[tuple[str, str]]) -> list[Filter]:
 # -- output --------------------------------------------------------------------------
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _printable(text: str) -> str:
+    """Show control characters as escapes: service data must not drive the terminal."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
 def _is_tty(stream: TextIO) -> bool:
     isatty = getattr(stream, "isatty", None)
     try:
@@ -325,13 +334,19 @@ def _table(
     *,
     title: str | None = None,
 ) -> None:
-    """Print a table with rich when it is installed, as aligned plain text otherwise."""
+    """Print a table with rich when it is installed, as aligned plain text otherwise.
+
+    Cells are service data (names, descriptions, tags): control characters are shown
+    escaped, and rich gets them as plain ``Text``, never as markup.
+    """
     if title:
         out.write(f"{title}\n")
+    rows = [[_printable(cell) for cell in row] for row in rows]
     try:
         from rich import box
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
     except ImportError:
         _plain_table(headers, rows, out)
         return
@@ -356,7 +371,7 @@ def _table(
         for _ in rows[0]:
             table.add_column()
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(Text(cell) for cell in row))
     if tty:
         console.print(table)
         return
@@ -451,10 +466,18 @@ async def _walk(
         enabled=_is_tty(ctx.err) and not (ctx.args.output == "ndjson" and _is_tty(ctx.out)),
     )
 
+    limit = listing.get("max_items")
+
     async def one(region: str | None) -> _Failure | None:
+        left = limit
         try:
             async with ctx.client(region) as sm:
                 async for page in sm.iter_pages(**listing):
+                    if left is not None:
+                        # iter_pages never cuts a page; a service that sends more
+                        # than MaxResults still gets no more than --max-items shown.
+                        page = page.model_copy(update={"secrets": page.secrets[:left]})
+                        left -= len(page.secrets)
                     progress.page(len(page.secrets))
                     visit(region, page)
         except SecretsManagerError as error:
@@ -525,16 +548,25 @@ async def _list(ctx: _Context) -> list[_Failure]:
                 rows[region].append(row)
 
     failures = await _walk(ctx, visit, **_listing_kwargs(args))
-    ordered = [row for region in ctx.regions for row in rows[region]]
+    failed = {failure.region for failure in failures}
     if args.output == "json":
-        _write_json([as_json(row) for row in ordered], ctx.out)
+        # A JSON array reads as a whole inventory, so a region that failed part-way
+        # contributes nothing, and with no region complete nothing is printed at all.
+        complete = [region for region in ctx.regions if region not in failed]
+        if complete:
+            _write_json([as_json(row) for region in complete for row in rows[region]], ctx.out)
     elif args.output == "table":
+        ordered = [row for region in ctx.regions for row in rows[region]]
         _table(
             [column.header for column in columns],
             [[_cell(column.value(row)) for column in columns] for row in ordered],
             ctx.out,
         )
-        ctx.out.write(f"{len(ordered)} secret(s)\n")
+        summary = f"{len(ordered)} secret(s)"
+        if failures:
+            where = ", ".join(region or "the listing" for region in failed)
+            summary += f"; INCOMPLETE: {where} failed part-way (see the error)"
+        ctx.out.write(summary + "\n")
     return failures
 
 
@@ -663,7 +695,8 @@ def _iso(value: datetime | None) -> str | None:
 
 async def _report_owners(ctx: _Context) -> list[_Failure]:
     rows, failures = await _collect(ctx)
-    counts = Counter((row.region, row.entry.owning_service) for row in rows)
+    # The service may send OwningService "" or leave it out: both mean unowned.
+    counts = Counter((row.region, row.entry.owning_service or None) for row in rows)
     # Regions in the order given; within one, the largest owner first.
     place = {region: index for index, region in enumerate(ctx.regions)}
     ordered = sorted(
@@ -820,8 +853,10 @@ def _error_line(failure: _Failure, *, several: bool) -> str:
     where = f"[{failure.region or 'default region'}] " if several else ""
     text = " ".join(str(failure.error).split())
     token = failure.error.resume_token
-    if token and not several:
+    if token:
         text += f"; resume with --starting-token {token}"
+        if several:
+            text += f" --region {failure.region}"
     return f"{_PROG}: error: {where}{text}\n"
 
 
@@ -863,6 +898,12 @@ async def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             traceback.print_exception(type(error), error, error.__traceback__, file=err)
         err.write(line)
 
+    if ctx.several and getattr(args, "starting_token", None):
+        # A token belongs to one region's listing; sent to the others it is garbage.
+        err.write(
+            f"{_PROG}: error: --starting-token resumes one region's listing: give one --region\n"
+        )
+        return EXIT_USAGE
     try:
         if args.command == "demo":
             from ._demo import run_demo

@@ -9,6 +9,7 @@ import os
 import time
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
 
 from aiobotocore.client import AioBaseClient
 from aiobotocore.config import AioConfig
@@ -171,6 +172,19 @@ def _effective_config(session: AioSession, user: Config | None) -> AioConfig:
     return defaults if user is None else defaults.merge(user)  # type: ignore[arg-type]
 
 
+def _check_endpoint_url(url: str) -> None:
+    parts = urlsplit(url)
+    try:
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:  # a port that is not a number, or out of range
+        port_ok = False
+    if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
+        raise InvalidParameterError(
+            f"endpoint_url must be an http:// or https:// URL with a host "
+            f"and a valid port, got {url!r}"
+        )
+
+
 def _check_optional_str(name: str, value: object) -> None:
     if value is not None and (not isinstance(value, str) or not value):
         raise InvalidParameterError(f"{name} must be a non-empty str or None")
@@ -217,10 +231,8 @@ class SecretsManager:
     ) -> None:
         _check_optional_str("region_name", region_name)
         _check_optional_str("endpoint_url", endpoint_url)
-        if endpoint_url is not None and not endpoint_url.startswith(("http://", "https://")):
-            raise InvalidParameterError(
-                f"endpoint_url must start with http:// or https://, got {endpoint_url!r}"
-            )
+        if endpoint_url is not None:
+            _check_endpoint_url(endpoint_url)
         _check_optional_str("profile_name", profile_name)
         if session is not None and not isinstance(session, AioSession):
             raise InvalidParameterError(

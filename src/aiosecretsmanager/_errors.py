@@ -213,8 +213,13 @@ def _client_error_fields(error: ClientError) -> dict[str, Any]:
     headers = meta.get("HTTPHeaders") or {}
     request_id = meta.get("RequestId") or headers.get("x-amzn-requestid")
     retries = meta.get("RetryAttempts")
+    code = body.get("Code")
+    # With no __type in the body, botocore uses the HTTP status as the code: that is
+    # no AWS error code, and http_status carries it already.
+    if not isinstance(code, str) or not code or code.isdigit():
+        code = None
     return {
-        "code": body.get("Code") or None,
+        "code": code,
         "message": body.get("Message") or str(error),
         "request_id": request_id or None,
         "http_status": status if isinstance(status, int) else None,

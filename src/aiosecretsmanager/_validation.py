@@ -78,7 +78,11 @@ def _check_filters(filters: object) -> tuple[Filter, ...]:
         if not isinstance(item, Filter):
             raise InvalidParameterError(f"filters[{index}] must be a Filter, not {_kind(item)}")
         # Again, because model_construct() and model_copy(update=...) skip validation.
-        checked.append(Filter.model_validate({"key": item.key, "values": item.values}))
+        checked.append(
+            Filter.model_validate(
+                {"key": getattr(item, "key", None), "values": getattr(item, "values", None)}
+            )
+        )
     return tuple(checked)
 
 

@@ -249,7 +249,8 @@ class RecordedRequest:
 
     operation: str
     body: Mapping[str, Any]
-    headers: Mapping[str, str]
+    headers: Mapping[str, str] = field(repr=False)
+    """The request headers, signature and any session token included (kept out of repr)."""
     started: float
     """``time.monotonic()`` when the request arrived."""
     region: str | None = None
@@ -447,7 +448,9 @@ def _handler_for(script: ScriptedSecretsManager) -> type[BaseHTTPRequestHandler]
             response = script._next(operation, body, dict(self.headers.items()))
             if response.delay:
                 script._stopping.wait(response.delay)
-            payload = response.encoded()
+            # HTTP forbids a body on 204 and 304; one written anyway would be read as
+            # the start of the next answer on this keep-alive connection.
+            payload = b"" if response.status in (204, 304) else response.encoded()
             try:
                 self.send_response(response.status)
                 self.send_header("Content-Type", "application/x-amz-json-1.1")
