@@ -38,4 +38,8 @@ def test_tiny_benchmark_run_prints_the_table_and_writes_the_json(tmp_path: Path)
         "memory",
     }
     assert report["goals"]["fan_out"]["ok"] == [10, 10]
+    stall = report["goals"]["stall"]
+    assert stall["pages"] == 2
+    for side in ("ours_ms", "aiobotocore_ms"):
+        assert {"median", "p95", "max", "full_gcs"} <= set(stall[side])
     assert report["goals"]["memory"]["200"]["listed"] == 200

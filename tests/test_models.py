@@ -296,3 +296,18 @@ def test_minimal_models_dump_in_both_modes() -> None:
     assert entry.model_dump()["Tags"] is None
     assert json.loads(entry.model_dump_json())["Tags"] is None
     assert json.loads(entry.model_dump_json(exclude_none=True)) == minimal_entry("x")
+
+
+@pytest.mark.parametrize("by_alias", [True, False])
+def test_json_schema_describes_each_field_with_its_docstring(by_alias: bool) -> None:
+    """model_json_schema() carries the docstring under each field, inherited ones included."""
+    schema = SecretListEntry.model_json_schema(by_alias=by_alias)
+    properties = schema["properties"]
+    arn = properties["ARN" if by_alias else "arn"]
+    assert arn["description"] == "The ARN of the secret (wire name ``ARN``)."
+    stages = properties["SecretVersionsToStages" if by_alias else "secret_versions_to_stages"]
+    assert stages["description"].startswith("Version id to staging labels")
+    tag = schema["$defs"]["Tag"]["properties"]["Key" if by_alias else "key"]
+    assert tag["description"] == "The tag key."
+    documented = {name for name, info in properties.items() if info.get("description")}
+    assert documented == set(properties)

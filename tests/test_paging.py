@@ -212,3 +212,36 @@ async def test_breaking_early_leaks_nothing(
     assert len(scripted.requests_for("ListSecrets")) == 1
     scripted.add("DescribeSecret", full_entry("x") | {"VersionIdsToStages": {}})
     assert (await scripted_sm.describe("x")).name == "x"
+
+
+async def test_other_tasks_run_between_a_page_and_the_next_request(
+    scripted: ScriptedSecretsManager, scripted_sm: SecretsManager
+) -> None:
+    """After a page is parsed, the loop runs other tasks before the next request is signed."""
+    scripted.add_page(_entries("a"), next_token="t1")
+    scripted.add_page(_entries("b"))
+    events: list[str] = []
+    events_hook = scripted_sm.client.meta.events
+    events_hook.register(
+        "before-parse.secrets-manager.ListSecrets", lambda **_: events.append("parse")
+    )
+    events_hook.register(
+        "before-sign.secrets-manager.ListSecrets", lambda **_: events.append("sign")
+    )
+    stop = False
+
+    async def beat() -> None:
+        while not stop:
+            events.append("beat")
+            await asyncio.sleep(0)
+
+    beating = asyncio.create_task(beat())
+    try:
+        names = [entry.name async for entry in scripted_sm.iter_secrets()]
+    finally:
+        stop = True
+        await beating
+    assert names == ["a", "b"]
+    first_parse = events.index("parse")
+    second_sign = events.index("sign", first_parse)
+    assert "beat" in events[first_parse:second_sign]

@@ -9,6 +9,10 @@ carry every timestamp as an aware UTC ``datetime``.
 
 from __future__ import annotations
 
+import ast
+import inspect
+import itertools
+import textwrap
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeVar, get_args
@@ -19,6 +23,7 @@ from pydantic import (
     ConfigDict,
     Field,
     GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     PlainSerializer,
     SerializerFunctionWrapHandler,
     ValidationError,
@@ -30,6 +35,7 @@ from pydantic_core import core_schema
 from ._errors import InvalidParameterError
 
 if TYPE_CHECKING:
+    from pydantic.json_schema import JsonSchemaValue
     from typing_extensions import Self
 
 __all__ = [
@@ -161,7 +167,55 @@ def _wire_name(attribute: str) -> str:
     return _WIRE_NAMES.get(attribute) or to_pascal(attribute)
 
 
-class _AwsModel(BaseModel):
+def _attribute_docstrings(cls: type[BaseModel]) -> dict[str, str]:
+    """The docstring under each field of ``cls`` and its model bases, read from the source."""
+    docs: dict[str, str] = {}
+    for klass in reversed(cls.__mro__):
+        if not issubclass(klass, BaseModel) or klass.__module__.startswith("pydantic."):
+            continue
+        try:
+            tree = ast.parse(textwrap.dedent(inspect.getsource(klass)))
+        except (OSError, TypeError, SyntaxError):  # no source (a frozen app): no descriptions
+            continue
+        body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
+        for node, after in itertools.pairwise(body):
+            if (
+                isinstance(node, ast.AnnAssign)
+                and isinstance(node.target, ast.Name)
+                and isinstance(after, ast.Expr)
+                and isinstance(after.value, ast.Constant)
+                and isinstance(after.value.value, str)
+            ):
+                docs[node.target.id] = inspect.cleandoc(after.value.value)
+    return docs
+
+
+class _Documented:
+    """A model mixin: each field's docstring in the JSON schema, read only when asked for.
+
+    pydantic's ``use_attribute_docstrings`` finds them by walking the import's stack
+    frames for every class, about 27 ms of ``import aiosecretsmanager``; responses
+    never need them, so they are read here, on ``model_json_schema()`` only.
+    """
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(core_schema)
+        if not issubclass(cls, BaseModel):
+            return json_schema
+        properties = handler.resolve_ref_schema(json_schema).get("properties", {})
+        docs = _attribute_docstrings(cls)
+        for name, info in cls.model_fields.items():
+            doc = docs.get(name)
+            for key in (info.alias, name):
+                if doc and key in properties and "description" not in properties[key]:
+                    properties[key]["description"] = doc
+        return json_schema
+
+
+class _AwsModel(_Documented, BaseModel):
     """Private base of every response model: aliases, immutability, unknown fields kept."""
 
     model_config = ConfigDict(
@@ -171,7 +225,6 @@ class _AwsModel(BaseModel):
         serialize_by_alias=True,
         frozen=True,
         extra="allow",
-        use_attribute_docstrings=True,
         # botocore reads any number (or numeric string) as epoch seconds; pydantic's
         # default would read a large one as milliseconds. Both paths must agree.
         val_temporal_unit="seconds",
@@ -335,14 +388,14 @@ class SecretListPage(_AwsModel):
     """
 
 
-class Filter(BaseModel):
+class Filter(_Documented, BaseModel):
     """One ListSecrets filter: a key and 1 to 10 values, all of which must match.
 
     A value that starts with ``!`` negates the match. Construction checks the key
     and values and raises ``InvalidParameterError`` for bad ones.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     key: FilterKey
     """What to match: ``description``, ``name``, ``tag-key``, ``tag-value``,

@@ -80,6 +80,11 @@ class PageIterator:
         # State moves on only after a page arrives, so a failed fetch can be retried
         # by calling __anext__ again, and error.resume_token names the same page.
         page = await self._fetch(request, self._token)
+        # One loop turn between this page's parse and the next request's signing,
+        # so other tasks run between the two instead of waiting for both. Before
+        # _advance: a cancellation here leaves the walk on this page, like one
+        # during the fetch.
+        await asyncio.sleep(0)
         self._advance(page)
         return page
 
