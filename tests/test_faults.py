@@ -149,25 +149,31 @@ async def test_transient_faults_in_a_batch_of_describes_still_answer_each_right(
 
 
 @pytest.mark.parametrize(
-    ("fault", "error_type", "code"),
+    ("fault", "error_type", "code", "status"),
     [
-        pytest.param(throttle(), ThrottlingError, "ThrottlingException", id="throttling-400"),
-        pytest.param(http_error(429), ThrottlingError, "TooManyRequestsException", id="429"),
+        pytest.param(throttle(), ThrottlingError, "ThrottlingException", 400, id="throttling-400"),
+        pytest.param(http_error(429), ThrottlingError, "TooManyRequestsException", 429, id="429"),
         pytest.param(
             http_error(500, "InternalServiceError"),
             InternalServiceError,
             "InternalServiceError",
+            500,
             id="500",
         ),
-        pytest.param(http_error(503), InternalServiceError, "503", id="503"),
-        pytest.param(reset(), TransportError, None, id="reset"),
-        pytest.param(cut_off(), TransportError, None, id="cut-off-body"),
+        # A bare 503 carries no AWS error code: code stays None, the status says it.
+        pytest.param(http_error(503), InternalServiceError, None, 503, id="503"),
+        pytest.param(reset(), TransportError, None, None, id="reset"),
+        pytest.param(cut_off(), TransportError, None, None, id="cut-off-body"),
     ],
 )
 async def test_a_fault_that_outlasts_the_retries_is_a_typed_error(
-    seeded_proxy: FaultProxy, fault: Fault, error_type: type[SecretsManagerError], code: str | None
+    seeded_proxy: FaultProxy,
+    fault: Fault,
+    error_type: type[SecretsManagerError],
+    code: str | None,
+    status: int | None,
 ) -> None:
-    """A lasting fault raises its typed error with operation, code, request id and attempts."""
+    """A lasting fault raises its typed error with operation, code, status, request id, attempts."""
     seeded_proxy.always("DescribeSecret", fault)
     async with client_for(seeded_proxy.endpoint_url, attempts=2) as sm:
         with pytest.raises(error_type) as caught:
@@ -177,6 +183,7 @@ async def test_a_fault_that_outlasts_the_retries_is_a_typed_error(
     assert error.operation == "DescribeSecret"
     assert error.secret_id == "app/s0001"
     assert error.code == code
+    assert error.http_status == status
     assert error.request_id == fault.headers.get("x-amzn-RequestId")
     assert error.attempts == 2
     assert len(seeded_proxy.requests_for("DescribeSecret")) == 2
