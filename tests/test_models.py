@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterator
+import types
+from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Annotated, Any, Union, get_args, get_origin
 
 import botocore.session
 import pytest
+from botocore.model import ListShape, MapShape, Shape, StructureShape
 from botocore.parsers import create_parser
 from pydantic import BaseModel, ValidationError
 
@@ -58,6 +60,76 @@ def test_every_service_model_member_has_a_field(shape_name: str, model: type[Bas
     members = set(SERVICE.shape_for(shape_name).members)
     missing = members - _aliases(model)
     assert not missing, f"{model.__name__} lacks {sorted(missing)} from botocore's {shape_name}"
+
+
+_SCALARS: dict[str, type] = {
+    "string": str,
+    "boolean": bool,
+    "integer": int,
+    "long": int,
+    "timestamp": datetime,
+}
+
+
+def _core(annotation: Any) -> Any:
+    """An annotation without its ``Annotated`` metadata and its ``| None``."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (Union, types.UnionType):
+            (annotation,) = [arg for arg in get_args(annotation) if arg is not type(None)]
+        else:
+            return annotation
+
+
+def _mismatches(shape: Shape, annotation: Any, path: str) -> list[str]:
+    """Where the Python type under ``path`` does not model botocore's ``shape``, recursively."""
+    core = _core(annotation)
+    kind = shape.type_name
+    if isinstance(shape, StructureShape):
+        if not (isinstance(core, type) and issubclass(core, BaseModel)):
+            return [f"{path}: {shape.name} is a structure, modelled as {core!r}"]
+        fields = {info.alias or name: info for name, info in core.model_fields.items()}
+        problems = [
+            f"{path}: {core.__name__} has {alias!r}, not a member of {shape.name}"
+            for alias in sorted(set(fields) - set(shape.members))
+        ]
+        for member, member_shape in shape.members.items():
+            if member not in fields:
+                problems.append(f"{path}: {core.__name__} lacks {member!r} of {shape.name}")
+            else:
+                child = f"{path}.{member}"
+                problems += _mismatches(member_shape, fields[member].annotation, child)
+        return problems
+    if isinstance(shape, ListShape):
+        args = get_args(core)
+        if get_origin(core) is not tuple or len(args) != 2 or args[1] is not Ellipsis:
+            return [f"{path}: a list, modelled as {core!r} instead of a tuple"]
+        return _mismatches(shape.member, args[0], f"{path}[]")
+    if isinstance(shape, MapShape):
+        if get_origin(core) is not Mapping:
+            return [f"{path}: a map, modelled as {core!r} instead of a read-only Mapping"]
+        key, value = get_args(core)
+        return _mismatches(shape.key, key, f"{path}{{key}}") + _mismatches(
+            shape.value, value, f"{path}{{value}}"
+        )
+    expected = _SCALARS.get(kind)
+    if expected is None or core is not expected:
+        return [f"{path}: a {kind}, modelled as {core!r}"]
+    return []
+
+
+@pytest.mark.parametrize(
+    ("operation", "model"),
+    [("DescribeSecret", SecretDescription), ("ListSecrets", SecretListPage)],
+)
+def test_service_model_is_covered_all_the_way_down(operation: str, model: type[BaseModel]) -> None:
+    """Walking botocore's output shape, every member and nested member has a field of its type."""
+    output = SERVICE.operation_model(operation).output_shape
+    assert output is not None
+    problems = _mismatches(output, model, operation)
+    assert not problems, "\n".join(problems)
 
 
 def test_owning_service_from_the_2019_07_23_update() -> None:
