@@ -8,7 +8,9 @@ downstream services use.
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
@@ -124,6 +126,27 @@ def _no_instance_metadata(
     yield
     hits = metadata_trap.take()
     assert not hits, f"the credential chain reached for instance metadata: {hits}"
+
+
+@pytest.fixture(params=["AOE12", "LINT-14"], ids=["utc-12", "utc+14"])
+def far_timezone(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Run with the machine's TZ half a day or more from UTC, west then east.
+
+    POSIX TZ strings need no time zone database, so the shift happens on any machine;
+    the fixture checks that it did, so a TZ test can never pass in UTC by accident.
+    """
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = request.param
+    time.tzset()
+    try:
+        assert abs(time.timezone) >= 12 * 3600, f"TZ={request.param} did not take"
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = old
+        time.tzset()
 
 
 @pytest.fixture(scope="session")

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
-import time
 import types
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -256,23 +254,7 @@ def test_response_metadata_is_not_a_field() -> None:
     assert "response_metadata" not in SecretDescription.model_fields
 
 
-@pytest.fixture
-def los_angeles() -> Iterator[None]:
-    """Run with the machine's TZ far from UTC."""
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = "America/Los_Angeles"
-    time.tzset()
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("TZ", None)
-        else:
-            os.environ["TZ"] = old
-        time.tzset()
-
-
-@pytest.mark.usefixtures("los_angeles")
+@pytest.mark.usefixtures("far_timezone")
 def test_datetimes_are_utc_whatever_the_machine_tz() -> None:
     """Every timestamp is aware UTC, from the wire and from botocore's tzlocal dicts alike."""
     wire = SecretDescription.model_validate_json(json.dumps(full_description()))

@@ -229,3 +229,67 @@ async def test_from_client_leaves_the_callers_own_calls_alone(moto: MotoServer) 
     assert [entry.name for entry in listed] == ["user/one"]
     assert after == before
     assert before[0]["body"]["CreatedDate"] == ("datetime", "tzlocal")
+
+
+def _stamps(model: BaseModel) -> list[datetime]:
+    """Every datetime in a model, nested ones included."""
+    found: list[datetime] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, datetime):
+            found.append(value)
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                walk(getattr(value, name))
+        elif isinstance(value, tuple):
+            for item in value:
+                walk(item)
+
+    walk(model)
+    return found
+
+
+@pytest.mark.usefixtures("far_timezone")
+async def test_every_client_path_gives_utc_whatever_the_machine_tz(
+    scripted: ScriptedSecretsManager,
+) -> None:
+    """Wire, botocore and a wrapped client's tzlocal parse all give UTC, on the right day."""
+    from aiosecretsmanager.testing import dummy_session
+
+    scripted.set_default("DescribeSecret", full_description())
+    scripted.set_default("ListSecrets", {"SecretList": [full_entry()]})
+    results: list[BaseModel] = []
+    # Without a session of ours, wire_parsing=False gets our UTC timestamp parser;
+    # with a caller's session (scripted.client passes one), botocore's tzlocal one.
+    own_session = SecretsManager(
+        endpoint_url=scripted.endpoint_url, region_name="us-east-1", wire_parsing=False
+    )
+    async with (
+        scripted.client() as wire_sm,
+        scripted.client(wire_parsing=False) as boto_sm,
+        own_session as own_sm,
+    ):
+        for sm in (wire_sm, boto_sm, own_sm):
+            results.append(await sm.describe("x"))
+            results += [entry async for entry in sm.iter_secrets()]
+    async with dummy_session().create_client(
+        "secretsmanager", region_name="us-east-1", endpoint_url=scripted.endpoint_url
+    ) as client:
+        raw = await client.describe_secret(SecretId="x")
+        # The wrapped client's own parser: local time, which must really be far from UTC.
+        assert abs(raw["LastAccessedDate"].utcoffset().total_seconds()) >= 12 * 3600
+        wrapped = SecretsManager.from_client(client, wire_parsing=False)
+        results.append(await wrapped.describe("x"))
+        results += [entry async for entry in wrapped.iter_secrets()]
+    assert len(results) == 8
+    for result in results:
+        stamps = _stamps(result)
+        assert len(stamps) == (7 if isinstance(result, SecretDescription) else 6)
+        # == as documented: the wire path's tzinfo is pydantic-core's UTC, equal to timezone.utc.
+        assert all(stamp.tzinfo == timezone.utc and stamp.tzname() == "UTC" for stamp in stamps)
+        accessed = getattr(result, "last_accessed_date", None)
+        # Midnight UTC on 2024-03-01, which is 2024-02-29 or 2024-03-01 afternoon locally.
+        assert accessed == datetime(2024, 3, 1, tzinfo=timezone.utc)
+        assert accessed is not None and accessed.date().isoformat() == "2024-03-01"
+    assert results[0::2] == [results[0]] * 4
+    assert results[1::2] == [results[1]] * 4
