@@ -122,6 +122,33 @@ async def test_malformed_success_bodies_raise_response_validation_error(
         assert field in str(error)
 
 
+@pytest.mark.parametrize("missing", ["ARN", "Name"])
+@pytest.mark.parametrize("wire_parsing", [True, False])
+async def test_a_secret_without_arn_or_name_is_never_skipped(
+    scripted: ScriptedSecretsManager, missing: str, wire_parsing: bool
+) -> None:
+    """A describe or listed entry lacking ARN or Name is ResponseValidationError on both paths."""
+    broken = minimal_entry("b")
+    del broken[missing]
+    scripted.add("DescribeSecret", broken, request_id="req-d")
+    scripted.add_page([minimal_entry("a"), broken], request_id="req-l")
+    async with scripted.client(wire_parsing=wire_parsing) as sm:
+        with pytest.raises(ResponseValidationError) as described:
+            await sm.describe("b")
+        seen: list[str] = []
+        with pytest.raises(ResponseValidationError) as listed:
+            async for entry in sm.iter_secrets():
+                seen.append(entry.name)
+    assert (described.value.operation, described.value.field) == ("DescribeSecret", missing)
+    assert described.value.request_id == "req-d"
+    assert (listed.value.operation, listed.value.field) == (
+        "ListSecrets",
+        f"SecretList.1.{missing}",
+    )
+    assert listed.value.request_id == "req-l"
+    assert seen == []
+
+
 async def test_refused_connection_is_a_transport_error() -> None:
     """A closed port gives TransportError, not a botocore or aiohttp exception."""
     with socket.socket() as probe:
