@@ -332,9 +332,21 @@ async def test_no_region_is_a_one_line_configuration_error(
     assert err.count("\n") == 1 and "region" in err
 
 
-async def test_unknown_profile_is_a_one_line_configuration_error() -> None:
-    """--profile naming no profile exits 2 with one line naming it."""
-    status, _, err = await cli("list", "--profile", "no-such-profile")
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["list", "--profile", "no-such-profile"],
+        ["--profile", "no-such-profile", "list"],
+        ["--profile", "no-such-profile", "describe", "x"],
+    ],
+)
+async def test_unknown_profile_is_a_one_line_configuration_error(
+    argv: list[str], scripted: ScriptedSecretsManager
+) -> None:
+    """--profile, before or after the subcommand, naming no profile exits 2 naming it."""
+    # The endpoint keeps a dropped --profile from sending anything beyond 127.0.0.1.
+    status, _, err = await cli(*argv, "--endpoint-url", scripted.endpoint_url)
+    assert scripted.requests == []
     assert status == 2
     assert err.count("\n") == 1 and "no-such-profile" in err
 
