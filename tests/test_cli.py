@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
+import socket
 import subprocess
 import sys
 import time
@@ -424,10 +426,16 @@ def test_python_m_runs_the_command() -> None:
 
 
 async def test_demo_lists_describes_and_reports() -> None:
-    """`aiosecretsmanager demo` seeds about 40 secrets, then lists, describes and reports."""
+    """`aiosecretsmanager demo` seeds about 40 secrets on 127.0.0.1, reports, and stops moto."""
     status, out, _ = await cli("demo")
     assert status == 0
     assert "with 40 secrets" in out and "40 secret(s)" in out
+    assert "every 30d" in out and "team-payments" in out
+    started = re.search(r"Embedded moto server at http://127\.0\.0\.1:(\d+) ", out)
+    assert started is not None
+    # Stopped at the end: its port no longer accepts connections.
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", int(started[1])), timeout=5).close()
     assert "$ aiosecretsmanager describe prod/payments/db" in out
     assert "Secrets by owning service" in out and "Scheduled for deletion" in out
     assert "staging/legacy-reports/db" in out
