@@ -238,6 +238,25 @@ def test_models_and_collections_are_immutable() -> None:
         entry.version_stages["new"] = ("AWSCURRENT",)  # type: ignore[index]
     with pytest.raises(TypeError):
         entry.tag_map["new"] = "x"  # type: ignore[index]
+    assert entry.version_ids_to_stages is not None
+    with pytest.raises(TypeError):
+        entry.version_ids_to_stages["new"] = ("AWSCURRENT",)  # type: ignore[index]
+    assert all(isinstance(labels, tuple) for labels in entry.version_ids_to_stages.values())
+    assert entry.tags and entry.rotation_rules and entry.replication_status
+    assert entry.external_secret_rotation_metadata
+    nested: list[tuple[BaseModel, str]] = [
+        (entry.tags[0], "key"),
+        (entry.rotation_rules, "duration"),
+        (entry.replication_status[0], "status"),
+        (entry.external_secret_rotation_metadata[0], "value"),
+    ]
+    for model, field in nested:
+        with pytest.raises(ValidationError, match="frozen"):
+            setattr(model, field, "changed")
+    page = SecretListPage.model_validate({"SecretList": [full_entry()], "NextToken": "t"})
+    assert isinstance(page.secrets, tuple)
+    with pytest.raises(ValidationError, match="frozen"):
+        page.next_token = "other"  # type: ignore[misc]
 
 
 def test_unknown_fields_are_kept_and_dumped() -> None:

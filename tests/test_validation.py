@@ -90,7 +90,11 @@ async def test_edge_values_are_accepted(
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"key": "colour", "values": ["x"]}, "key must be one of description, name, tag-key"),
+        (
+            {"key": "colour", "values": ["x"]},
+            "key must be one of description, name, tag-key, tag-value, primary-region, "
+            "owning-service, all$",
+        ),
         ({"key": "name", "values": []}, "at least 1"),
         ({"key": "name", "values": ["v"] * 11}, "at most 10"),
         ({"key": "name", "values": ["x" * 513]}, "at most 512"),
