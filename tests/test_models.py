@@ -260,11 +260,30 @@ def test_models_and_collections_are_immutable() -> None:
 
 
 def test_unknown_fields_are_kept_and_dumped() -> None:
-    """A field a future API adds is kept in model_extra and written back out."""
+    """A field a future API adds is kept in model_extra, frozen, and written back out as JSON."""
     body = {**minimal_entry("x"), "ShinyNewField": {"Nested": [1, 2]}}
     entry = SecretListEntry.model_validate_json(json.dumps(body))
-    assert entry.model_extra == {"ShinyNewField": {"Nested": [1, 2]}}
+    assert entry.model_extra == {"ShinyNewField": {"Nested": (1, 2)}}
     assert entry.model_dump(by_alias=True, exclude_none=True)["ShinyNewField"] == {"Nested": [1, 2]}
+    assert json.loads(entry.model_dump_json())["ShinyNewField"] == {"Nested": [1, 2]}
+    assert SecretListEntry.model_validate(entry.model_dump()) == entry
+
+
+@pytest.mark.parametrize("model", [SecretDescription, SecretListEntry, Tag])
+def test_unknown_fields_are_frozen_like_known_ones(model: type[BaseModel]) -> None:
+    """Arrays in an unknown field are tuples and objects read-only maps, at every depth."""
+    base = {"Key": "k"} if model is Tag else minimal_entry("x")
+    body = {**base, "Future": [{"Inner": ["a"]}, 3], "Other": {"Map": {"Deep": []}}}
+    parsed = model.model_validate_json(json.dumps(body))
+    assert parsed.model_extra is not None
+    future, other = parsed.model_extra["Future"], parsed.model_extra["Other"]
+    assert future == ({"Inner": ("a",)}, 3)
+    assert isinstance(future, tuple) and isinstance(future[0]["Inner"], tuple)
+    with pytest.raises(TypeError):
+        other["Map"]["New"] = 1
+    with pytest.raises(TypeError):
+        future[0]["Inner"] = ()
+    assert hash(parsed) == hash(model.model_validate(body))
 
 
 def test_response_metadata_is_not_a_field() -> None:

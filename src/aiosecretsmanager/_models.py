@@ -3,8 +3,9 @@
 Attributes are snake_case; each field's alias is its AWS wire name, so validation
 accepts either spelling and ``model_dump(by_alias=True, exclude_none=True)`` gives
 back the AWS dict. Response models keep fields a newer API adds (``model_extra``),
-are frozen, hold tuples instead of lists and read-only maps instead of dicts, and
-carry every timestamp as an aware UTC ``datetime``.
+are frozen, hold tuples instead of lists and read-only maps instead of dicts (in
+the fields they do not know, too), and carry every timestamp as an aware UTC
+``datetime``.
 """
 
 from __future__ import annotations
@@ -112,6 +113,27 @@ def _freeze_map(value: Mapping[str, tuple[str, ...]]) -> Mapping[str, tuple[str,
 
 def _dump_map(value: Mapping[str, tuple[str, ...]]) -> dict[str, list[str]]:
     return {key: list(labels) for key, labels in value.items()}
+
+
+def _freeze_json(value: Any) -> Any:
+    # A field we do not know yet holds plain JSON: its arrays become tuples and its
+    # objects read-only maps, all the way down, as for the fields we know.
+    if isinstance(value, (list, tuple)):
+        return tuple(_freeze_json(item) for item in value)
+    if isinstance(value, Mapping):
+        return _FrozenMap({key: _freeze_json(item) for key, item in value.items()})
+    return value
+
+
+def _thaw_json(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_thaw_json(item) for item in value]
+    if isinstance(value, Mapping):
+        return {key: _thaw_json(item) for key, item in value.items()}
+    return value
+
+
+_FrozenJson = Annotated[Any, AfterValidator(_freeze_json), PlainSerializer(_thaw_json)]
 
 
 class _Utc:
@@ -229,6 +251,9 @@ class _AwsModel(_Documented, BaseModel):
         # default would read a large one as milliseconds. Both paths must agree.
         val_temporal_unit="seconds",
     )
+
+    # Typed so that the values of unknown fields are frozen too; only those values pay.
+    __pydantic_extra__: dict[str, _FrozenJson] = Field(init=False)
 
 
 class Tag(_AwsModel):
