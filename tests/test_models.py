@@ -286,10 +286,11 @@ def test_unknown_fields_are_frozen_like_known_ones(model: type[BaseModel]) -> No
     assert hash(parsed) == hash(model.model_validate(body))
 
 
-def test_response_metadata_is_not_a_field() -> None:
-    """botocore's ResponseMetadata is no model field."""
-    assert "ResponseMetadata" not in _aliases(SecretDescription)
-    assert "response_metadata" not in SecretDescription.model_fields
+@pytest.mark.parametrize("model", [model for _, model in SHAPES])
+def test_response_metadata_is_not_a_field(model: type[BaseModel]) -> None:
+    """botocore's ResponseMetadata is no field of any response model."""
+    assert "ResponseMetadata" not in _aliases(model)
+    assert "response_metadata" not in model.model_fields
 
 
 @pytest.mark.usefixtures("far_timezone")

@@ -158,7 +158,10 @@ async def test_wire_parsing_off_lists_the_same_entries(scripted: ScriptedSecrets
     async with scripted.client() as wire_sm, scripted.client(wire_parsing=False) as boto_sm:
         wire = [entry async for entry in wire_sm.iter_secrets()]
         fallback = [entry async for entry in boto_sm.iter_secrets()]
+        (fallback_page,) = [page async for page in boto_sm.iter_pages()]
     assert wire == fallback
+    # botocore's dict carries ResponseMetadata; no model keeps it, not even as an extra.
+    assert fallback_page.model_extra == {}
 
 
 def test_wire_parsing_must_be_a_bool() -> None:
