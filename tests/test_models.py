@@ -6,6 +6,7 @@ import json
 import types
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin
 
 import botocore.session
@@ -404,3 +405,37 @@ def test_json_schema_describes_each_field_with_its_docstring(by_alias: bool) -> 
     assert tag["description"] == "The tag key."
     documented = {name for name, info in properties.items() if info.get("description")}
     assert documented == set(properties)
+
+
+def _docs_rows(text: str) -> dict[str, list[str]]:
+    """The table rows in ``text``, keyed by their first cell; backticks stripped."""
+    rows = [
+        [cell.strip().replace("`", "") for cell in line.strip("|").split("|")]
+        for line in text.splitlines()
+        if line.startswith("| `")
+    ]
+    return {row[0]: row[1:] for row in rows}
+
+
+def test_docs_table_names_every_field() -> None:
+    """docs/models.md maps each wire name to its attribute, on the right models, nested too."""
+    text = (Path(__file__).parent.parent / "docs" / "models.md").read_text()
+    fields_part, nested_part = text.split("Nested models:", 1)
+    rows = _docs_rows(fields_part)
+    description, entry = SecretDescription.model_fields, SecretListEntry.model_fields
+    for name in description.keys() | entry.keys():
+        info = description.get(name) or entry[name]
+        on = "both" if name in description and name in entry else None
+        on = on or ("SecretDescription" if name in description else "SecretListEntry")
+        assert info.alias in rows, f"docs/models.md has no row for {info.alias}"
+        attribute, where = rows[info.alias]
+        assert (attribute, where.split(" ")[0]) == (name, on)
+    assert len(rows) == len(description.keys() | entry.keys())
+    nested_rows = _docs_rows(nested_part)
+    nested: list[type[BaseModel]] = [
+        Tag, RotationRules, ReplicationStatus, ExternalSecretRotationMetadataItem, SecretListPage
+    ]  # fmt: skip
+    for model in nested:
+        aliases, attributes = nested_rows[model.__name__]
+        documented = dict(zip(aliases.split(", "), attributes.split(", "), strict=True))
+        assert documented == {info.alias: name for name, info in model.model_fields.items()}
