@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import inspect
 
 import aiosecretsmanager
 
@@ -65,3 +66,36 @@ def test_every_error_derives_from_the_root() -> None:
     assert len(errors) == 12
     for cls in errors:
         assert issubclass(cls, aiosecretsmanager.SecretsManagerError)
+
+
+def _keyword_defaults(function: object) -> dict[str, object]:
+    """Each keyword-only parameter of ``function`` and its default."""
+    parameters = inspect.signature(function).parameters.values()  # type: ignore[arg-type]
+    return {p.name: p.default for p in parameters if p.kind is p.KEYWORD_ONLY}
+
+
+def test_signatures_keep_the_issue_contract() -> None:
+    """The client's parameters are keyword-only with the defaults the public contract names."""
+    from aiosecretsmanager import SecretsManager
+
+    construct = dict.fromkeys(
+        ["region_name", "endpoint_url", "profile_name", "session", "config"], None
+    )
+    assert _keyword_defaults(SecretsManager.__init__).items() >= construct.items()
+    listing = {
+        **dict.fromkeys(["filters", "sort_order", "sort_by", "page_size", "max_items"], None),
+        "include_planned_deletion": False,
+        "starting_token": None,
+    }
+    for method in (SecretsManager.iter_secrets, SecretsManager.iter_pages):
+        assert _keyword_defaults(method).items() >= listing.items()
+        assert not inspect.iscoroutinefunction(method)
+    assert list(inspect.signature(SecretsManager.describe).parameters) == ["self", "secret_id"]
+    assert inspect.iscoroutinefunction(SecretsManager.describe)
+    assert next(iter(inspect.signature(SecretsManager.from_client).parameters)) == "client"
+    positional = [
+        p.name
+        for p in inspect.signature(SecretsManager.__init__).parameters.values()
+        if p.kind is not p.KEYWORD_ONLY
+    ]
+    assert positional == ["self"]

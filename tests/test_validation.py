@@ -131,6 +131,8 @@ def test_filter_model_validate_raises_invalid_parameter() -> None:
         Filter.model_construct(key="bogus", values=("a",)),  # type: ignore[arg-type]
         Filter(key="name", values=["a"]).model_copy(update={"values": ()}),
         Filter.model_construct(key="name"),  # type: ignore[call-arg]
+        Filter.model_construct(key="name", values=("v",) * 11),
+        Filter.model_construct(key="name", values=("semi;colon",)),
     ],
 )
 async def test_unvalidated_filters_are_caught_before_sending(
