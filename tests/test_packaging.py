@@ -69,6 +69,11 @@ def test_wheel_metadata(dist: Path) -> None:
     # aiobotocore pins botocore exactly; we must not add an upper bound of our own.
     assert runtime == ["aiobotocore>=2.19", "pydantic<3,>=2.12"]
     assert {"cli", "testing", "docs", "dev"} <= set(fields["Provides-Extra"])
+    # The testing extra brings moto with its server (ThreadedMotoServer needs flask).
+    testing = [
+        r for r in fields["Requires-Dist"] if r.replace('"', "'").endswith("extra == 'testing'")
+    ]
+    assert any(r.replace(" ", "").startswith("moto[server]>=") for r in testing), testing
     assert "aiosecretsmanager = aiosecretsmanager._cli:main" in entry_points
     assert "[pytest11]\naiosecretsmanager = aiosecretsmanager._pytest_plugin" in entry_points
     version = fields["Version"][0]
