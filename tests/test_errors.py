@@ -89,6 +89,7 @@ def test_invalid_parameter_error_is_a_value_error() -> None:
         ("DescribeSecret", b"[1, 2, 3]", None),
         ("DescribeSecret", {"Name": "no-arn"}, "ARN"),
         ("DescribeSecret", {"ARN": "a" * 20, "Name": "x", "Tags": "not-a-list"}, "Tags"),
+        ("DescribeSecret", {"ARN": "a" * 20, "Name": "x", "Tags": [{"Value": "v"}]}, "Tags.0.Key"),
         (
             "DescribeSecret",
             {"ARN": "a" * 20, "Name": "x", "CreatedDate": "yesterday"},
