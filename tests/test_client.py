@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from aiobotocore.config import AioConfig
 
@@ -15,7 +17,15 @@ from aiosecretsmanager import (
     SecretNotFoundError,
     SecretsManager,
 )
-from aiosecretsmanager.testing import MotoServer, SeedSecret, dummy_session, seed
+from aiosecretsmanager.testing import (
+    MotoServer,
+    ScriptedSecretsManager,
+    SeedSecret,
+    dummy_session,
+    seed,
+)
+
+from .bodies import minimal_entry
 
 
 async def test_describe_by_name_full_arn_and_partial_arn(sm: SecretsManager) -> None:
@@ -246,3 +256,23 @@ def test_bad_endpoint_urls_fail_at_construction(url: str) -> None:
     """An endpoint that is not an http(s) URL with a host and a valid port fails at once."""
     with pytest.raises(InvalidParameterError, match="endpoint_url"):
         SecretsManager(endpoint_url=url)
+
+
+async def test_profile_name_supplies_region_and_credentials(
+    scripted: ScriptedSecretsManager, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """profile_name reads the region and keys of that profile, and requests are signed with them."""
+    config = tmp_path / "config"
+    config.write_text(
+        "[profile audit]\nregion = eu-west-1\n"
+        "aws_access_key_id = AKIDFROMPROFILE\naws_secret_access_key = not-a-secret\n"
+    )
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    scripted.set_default("DescribeSecret", minimal_entry("x"))
+    async with SecretsManager(profile_name="audit", endpoint_url=scripted.endpoint_url) as sm:
+        assert (await sm.describe("x")).name == "x"
+    (request,) = scripted.requests_for("DescribeSecret")
+    assert request.region == "eu-west-1"
+    authorization = {k.lower(): v for k, v in request.headers.items()}["authorization"]
+    assert "Credential=AKIDFROMPROFILE/" in authorization
