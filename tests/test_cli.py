@@ -366,6 +366,19 @@ async def test_describe_in_several_regions(scripted: ScriptedSecretsManager) -> 
     assert err.startswith("aiosecretsmanager: error: [eu-west-1] DescribeSecret 'db'")
 
 
+@pytest.mark.parametrize("command", [["list"], ["describe", "prod/db"]])
+async def test_a_service_error_is_one_line_with_code_message_and_request_id(
+    command: list[str], scripted: ScriptedSecretsManager
+) -> None:
+    """A service error prints one line with its code, message and request id, and exits 1."""
+    operation = "ListSecrets" if command == ["list"] else "DescribeSecret"
+    scripted.add_error(operation, "AccessDeniedException", "not allowed here", request_id="req-7")
+    status, _, err = await cli(*command, *at(scripted))
+    assert status == 1
+    assert err.count("\n") == 1 and err.startswith("aiosecretsmanager: error: ")
+    assert "AccessDeniedException" in err and "not allowed here" in err and "req-7" in err
+
+
 async def test_debug_adds_the_traceback(scripted: ScriptedSecretsManager) -> None:
     """Errors are one line; --debug adds the traceback and request logging."""
     scripted.set_default("DescribeSecret", {"__type": "AccessDeniedException"}, status=400)
