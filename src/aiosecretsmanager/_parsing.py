@@ -14,7 +14,8 @@ test in ``tests/test_parsing.py`` holds them to that.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import math
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from aiobotocore.parsers import AioResponseParserFactory
@@ -22,16 +23,33 @@ from botocore.utils import parse_timestamp
 
 __all__ = ["botocore_parser_factory", "utc_timestamp"]
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _from_epoch(seconds: float) -> datetime:
+    # Rounded as pydantic-core rounds on the wire path: to the nearest microsecond,
+    # halves away from zero. datetime.fromtimestamp rounds halves to even, so the two
+    # paths would disagree on a timestamp such as 1709296245.0078125.
+    whole = math.floor(seconds)
+    micros = math.floor((seconds - whole) * 1e6 + 0.5)
+    return _EPOCH + timedelta(seconds=whole, microseconds=micros)
+
 
 def utc_timestamp(value: Any) -> datetime:
     """Parse a timestamp as the service sends it into an aware UTC ``datetime``.
 
-    The JSON protocol sends epoch seconds, so that case is one C call. Anything
-    else (ISO 8601 or RFC 822 strings) goes to botocore's own parser, whose aware
-    result is converted to UTC, keeping the instant.
+    The JSON protocol sends epoch seconds, so that case is plain arithmetic,
+    rounded to the microsecond exactly as the wire path rounds it. Anything else
+    (numeric, ISO 8601 or RFC 822 strings) goes to botocore's own parser, whose
+    aware result is converted to UTC, keeping the instant.
     """
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, timezone.utc)
+        return _from_epoch(value)
+    if isinstance(value, str):
+        try:
+            return _from_epoch(float(value))
+        except (ValueError, OverflowError):  # not a number, or not a finite one in range
+            pass
     parsed: datetime = parse_timestamp(value)
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=timezone.utc)
