@@ -23,22 +23,24 @@ from botocore.utils import parse_timestamp
 
 __all__ = ["botocore_parser_factory", "utc_timestamp"]
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 def _from_epoch(seconds: float) -> datetime:
-    # Rounded as pydantic-core rounds on the wire path: to the nearest microsecond,
-    # halves away from zero. datetime.fromtimestamp rounds halves to even, so the two
-    # paths would disagree on a timestamp such as 1709296245.0078125.
-    whole = math.floor(seconds)
-    micros = math.floor((seconds - whole) * 1e6 + 0.5)
-    return _EPOCH + timedelta(seconds=whole, microseconds=micros)
+    parsed = datetime.fromtimestamp(seconds, timezone.utc)
+    # fromtimestamp rounds a value exactly half a microsecond off to even; pydantic-core,
+    # on the wire path, rounds it up. Without this, 1709296245.0078125 would give two
+    # models one microsecond apart.
+    micros = (seconds - math.floor(seconds)) * 1e6
+    if micros % 1.0 == 0.5 and math.floor(micros) % 2 == 0:
+        return parsed + _MICROSECOND
+    return parsed
 
 
 def utc_timestamp(value: Any) -> datetime:
     """Parse a timestamp as the service sends it into an aware UTC ``datetime``.
 
-    The JSON protocol sends epoch seconds, so that case is plain arithmetic,
+    The JSON protocol sends epoch seconds, so that case is one C call and a check,
     rounded to the microsecond exactly as the wire path rounds it. Anything else
     (numeric, ISO 8601 or RFC 822 strings) goes to botocore's own parser, whose
     aware result is converted to UTC, keeping the instant.
