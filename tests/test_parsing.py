@@ -322,3 +322,79 @@ async def test_from_client_leaves_the_callers_own_calls_alone(moto: MotoServer) 
     assert [entry.name for entry in listed] == ["user/one"]
     assert after == before
     assert before[0]["body"]["CreatedDate"] == ("datetime", "tzlocal")
+
+
+# Runs in a fresh interpreter, so patches made at import time show too.
+_NO_PATCH_SCRIPT = """
+import asyncio, json, sys, types
+import aiobotocore.client, aiobotocore.endpoint, aiobotocore.parsers, aiobotocore.session
+import botocore.client, botocore.endpoint, botocore.handlers, botocore.parsers, botocore.utils
+import pydantic.main
+
+LIBRARIES = ("botocore", "aiobotocore", "pydantic", "pydantic_core", "aiohttp")
+MODULES = [
+    module for name, module in sorted(sys.modules.items())
+    if name.split(".")[0] in LIBRARIES and isinstance(module, types.ModuleType)
+]
+
+def snapshot():
+    seen = {}
+    for module in MODULES:
+        for name, value in list(vars(module).items()):
+            key = module.__name__ + "." + name
+            seen[key] = id(value)
+            seen[key + ".__code__"] = id(getattr(value, "__code__", None))
+            if isinstance(value, list):
+                seen[key + "[len]"] = len(value)
+            if isinstance(value, type) and value.__module__ == module.__name__:
+                for attr, member in list(vars(value).items()):
+                    if attr != "__slotnames__":  # copyreg's cache, filled by copy.copy()
+                        seen[key + "#" + attr] = id(member)
+    return seen
+
+before = snapshot()
+import aiosecretsmanager
+from aiosecretsmanager.testing import ScriptedSecretsManager
+
+async def use():
+    with ScriptedSecretsManager() as server:
+        server.set_default("DescribeSecret", {"ARN": "arn:x", "Name": "x", "CreatedDate": 1.7e9})
+        server.set_default("ListSecrets", {"SecretList": [{"ARN": "arn:x", "Name": "x"}]})
+        for wire_parsing in (True, False):
+            sm = aiosecretsmanager.SecretsManager(
+                endpoint_url=server.endpoint_url, region_name="us-east-1",
+                wire_parsing=wire_parsing,
+            )
+            async with sm:
+                await sm.describe("x")
+                await sm.describe_many(["x", "y"])
+                [entry async for entry in sm.iter_secrets(read_ahead=1)]
+        async with server.client() as theirs:
+            await aiosecretsmanager.SecretsManager.from_client(theirs.client).describe("x")
+
+asyncio.run(use())
+after = snapshot()
+changed = [key for key in before if key in after and before[key] != after[key]]
+added = [key for key in after if key not in before and "#" in key]
+print(json.dumps(sorted(changed + added)))
+"""
+
+
+def test_nothing_in_botocore_or_pydantic_is_patched(tmp_path: Any) -> None:
+    """Importing and using the library replaces nothing in botocore, aiobotocore or pydantic."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+    done = subprocess.run(
+        [sys.executable, "-c", _NO_PATCH_SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == []
