@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -17,6 +17,10 @@ from aiosecretsmanager import (
 from aiosecretsmanager.testing import ScriptedSecretsManager
 
 from .bodies import full_entry
+from .hygiene import Leaks, watch_leaks
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 _TASK_NAME = "aiosecretsmanager-read-ahead"
 
@@ -37,6 +41,14 @@ def _block(seconds: float) -> None:
 
 def _our_tasks() -> list[asyncio.Task[Any]]:
     return [task for task in asyncio.all_tasks() if task.get_name() == _TASK_NAME]
+
+
+@pytest.fixture
+def no_leaks() -> Iterator[None]:
+    """Fail on any warning, unraisable error or asyncio error log the test leaves."""
+    with watch_leaks() as leaks:
+        yield
+    assert leaks == Leaks()
 
 
 @pytest.mark.parametrize("bad", [-1, 101, 1.5, "2", True, None])
@@ -182,6 +194,7 @@ async def test_a_fault_carries_resume_token_and_the_listing_can_go_on(
         await anext(pages)
 
 
+@pytest.mark.usefixtures("no_leaks")
 async def test_early_break_cancels_the_pending_fetch(
     scripted: ScriptedSecretsManager, scripted_sm: SecretsManager
 ) -> None:
@@ -196,6 +209,7 @@ async def test_early_break_cancels_the_pending_fetch(
     assert len(scripted.requests_for("ListSecrets")) == 2
 
 
+@pytest.mark.usefixtures("no_leaks")
 async def test_an_error_in_the_loop_body_cancels_the_pending_fetch(
     scripted: ScriptedSecretsManager, scripted_sm: SecretsManager
 ) -> None:
@@ -216,6 +230,7 @@ async def test_an_error_in_the_loop_body_cancels_the_pending_fetch(
     assert caught.value.__traceback__ is not None  # the frames stayed alive all along
 
 
+@pytest.mark.usefixtures("no_leaks")
 async def test_aclose_cancels_the_pending_fetch(
     scripted: ScriptedSecretsManager, scripted_sm: SecretsManager
 ) -> None:
@@ -233,6 +248,7 @@ async def test_aclose_cancels_the_pending_fetch(
     assert (await scripted_sm.describe("after")).name == "after"
 
 
+@pytest.mark.usefixtures("no_leaks")
 async def test_cancelling_the_consumer_cancels_the_pending_fetch(
     scripted: ScriptedSecretsManager, scripted_sm: SecretsManager
 ) -> None:
@@ -249,3 +265,5 @@ async def test_cancelling_the_consumer_cancels_the_pending_fetch(
     with pytest.raises(asyncio.CancelledError):
         await task
     assert _our_tasks() == []
+    await asyncio.sleep(0.6)
+    assert len(scripted.requests_for("ListSecrets")) == 1
