@@ -12,10 +12,15 @@ from benchmarks._server import description as bench_description
 from benchmarks._server import page_body as bench_page
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from aiosecretsmanager import SecretDescription, SecretListPage, SecretsManager
-from aiosecretsmanager._parsing import botocore_parser_factory, utc_timestamp
+from aiosecretsmanager._parsing import (
+    botocore_parser_factory,
+    page_pieces,
+    utc_timestamp,
+    validate_page,
+)
 from aiosecretsmanager.testing import MotoServer, ScriptedSecretsManager, SeedSecret, seed
 
 from .bodies import full_description, full_entry, minimal_entry
@@ -398,3 +403,125 @@ def test_nothing_in_botocore_or_pydantic_is_patched(tmp_path: Any) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == []
+
+
+def _big_page(entries: list[dict[str, Any]], **members: Any) -> bytes:
+    """A compact ListSecrets body, as the service sends it, of at least 100 KB."""
+    repeated = [
+        {**entry, "ARN": f"{entry.get('ARN', 'arn')}-{i}"}
+        for i in range(max(1, 100_000 // len(json.dumps(entries)) + 1))
+        for entry in entries
+    ]
+    return json.dumps({"SecretList": repeated, **members}, separators=(",", ":")).encode()
+
+
+_TRICKY_ENTRY = {
+    **full_entry("tricky"),
+    # The cut marker as text: on the wire its quotes are escaped, so it is no cut.
+    "Description": 'not a cut: },{"ARN":"x","Name":"y"}',
+}
+_NESTED_ARNS = {**full_entry("nested"), "Linked": [{"ARN": "a", "Name": "b"}, {"ARN": "c"}]}
+_LIKE_ENTRIES = [{"ARN": "late", "Name": "one"}, {"ARN": "later", "Name": "two"}]
+
+PIECE_CASES: list[tuple[str, bytes]] = [
+    ("benchmark page", bench_page(0, 100, 1000)),
+    ("last page, no token", bench_page(900, 100, 1000)),
+    ("full entries", _big_page([full_entry(), minimal_entry("m")], NextToken="t")),
+    ("cut marker in a string", _big_page([_TRICKY_ENTRY])),
+    ("marker in a nested array", _big_page([_NESTED_ARNS], NextToken="t")),
+    ("entry-like array after SecretList", _big_page([full_entry()], Later=_LIKE_ENTRIES)),
+    ("SecretList twice", _big_page([full_entry()]).replace(b"]}", b'],"SecretList":[]}')),
+    ("secrets by field name", _big_page([full_entry()], secrets=[])),
+    ("escaped member name", _big_page([full_entry()]).replace(b"]}", b'],"Secret\\u004cist":[]}')),
+    ("unknown members", _big_page([full_entry()], NextToken="t", NewIn2031={"a": [1]})),
+    ("token first", json.dumps({"NextToken": "t", "SecretList": [full_entry()] * 80}).encode()),
+]
+
+
+@pytest.mark.parametrize("body", [body for _, body in PIECE_CASES], ids=[n for n, _ in PIECE_CASES])
+async def test_validating_in_pieces_gives_the_page_of_one_validation(body: bytes) -> None:
+    """A large page validated piece by piece equals the page validated whole, whatever its body."""
+    assert await validate_page(body) == SecretListPage.model_validate_json(body)
+
+
+async def test_a_bad_entry_fails_as_it_would_whole() -> None:
+    """A bad entry deep in a large page raises the same error, field path included."""
+    entries = [full_entry(f"e{i}") for i in range(100)]
+    del entries[77]["Name"]
+    body = json.dumps({"SecretList": entries}, separators=(",", ":")).encode()
+    with pytest.raises(ValidationError) as whole:
+        SecretListPage.model_validate_json(body)
+    with pytest.raises(ValidationError) as pieces:
+        await validate_page(body)
+    assert pieces.value.errors() == whole.value.errors()
+    assert pieces.value.errors()[0]["loc"] == ("SecretList", 77, "Name")
+
+
+async def test_a_large_page_is_validated_over_several_loop_turns() -> None:
+    """Validating a 130 KB page lets another task run between its pieces."""
+    body = bench_page(0, 100, 1000)
+    assert page_pieces(body) is not None
+    beats = 0
+    done = False
+
+    async def heartbeat() -> None:
+        nonlocal beats
+        while not done:
+            beats += 1
+            await asyncio.sleep(0)
+
+    beat = asyncio.create_task(heartbeat())
+    await asyncio.sleep(0)
+    before = beats
+    page = await validate_page(body)
+    done = True
+    await beat
+    assert len(page.secrets) == 100
+    assert beats - before >= 3
+
+
+def test_small_or_unusual_bodies_are_not_cut() -> None:
+    """A page under one piece, or one that does not start with SecretList, is validated whole."""
+    small = json.dumps({"SecretList": [full_entry()]}, separators=(",", ":")).encode()
+    assert page_pieces(small) is None
+    assert page_pieces(dict(PIECE_CASES)["token first"]) is None
+    assert page_pieces(dict(PIECE_CASES)["SecretList twice"]) is None
+    assert page_pieces(dict(PIECE_CASES)["secrets by field name"]) is None
+    assert page_pieces(dict(PIECE_CASES)["escaped member name"]) is None
+
+
+async def test_a_listing_of_large_pages_is_the_same_through_the_client(
+    scripted: ScriptedSecretsManager, scripted_sm: SecretsManager
+) -> None:
+    """Large pages listed through the client give the entries one validation gives."""
+    first, second = bench_page(0, 100, 200), bench_page(100, 100, 200)
+    scripted.add("ListSecrets", first)
+    scripted.add("ListSecrets", second)
+    pages = [page async for page in scripted_sm.iter_pages()]
+    assert pages == [SecretListPage.model_validate_json(b) for b in (first, second)]
+
+
+@settings(max_examples=40)
+@given(
+    entries=st.lists(wire(SERVICE.shape_for("SecretListEntry")), min_size=1, max_size=4),
+    token=st.none() | st.text(max_size=8),
+    ascii_only=st.booleans(),
+)
+def test_pieces_agree_with_one_validation_on_generated_pages(
+    entries: list[dict[str, Any]], token: str | None, ascii_only: bool
+) -> None:
+    """Generated entries, repeated into a large page, validate equally in pieces and whole."""
+    size = len(json.dumps(entries))
+    page: dict[str, Any] = {"SecretList": entries * (40_000 // size + 1)}
+    if token is not None:
+        page["NextToken"] = token
+    body = json.dumps(page, separators=(",", ":"), ensure_ascii=ascii_only).encode()
+    try:
+        whole: SecretListPage | None = SecretListPage.model_validate_json(body)
+    except ValidationError:
+        whole = None
+    try:
+        pieces: SecretListPage | None = asyncio.run(validate_page(body))
+    except ValidationError:
+        pieces = None
+    assert pieces == whole

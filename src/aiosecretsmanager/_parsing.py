@@ -14,14 +14,19 @@ test in ``tests/test_parsing.py`` holds them to that.
 
 from __future__ import annotations
 
+import asyncio
 import math
 from datetime import datetime, timedelta, timezone
+from functools import cache
 from typing import Any
 
 from aiobotocore.parsers import AioResponseParserFactory
 from botocore.utils import parse_timestamp
+from pydantic import TypeAdapter, ValidationError
 
-__all__ = ["botocore_parser_factory", "utc_timestamp"]
+from ._models import SecretListEntry, SecretListPage
+
+__all__ = ["botocore_parser_factory", "page_pieces", "utc_timestamp", "validate_page"]
 
 _MICROSECOND = timedelta(microseconds=1)
 
@@ -67,3 +72,76 @@ def botocore_parser_factory() -> AioResponseParserFactory:
     factory = AioResponseParserFactory()
     factory.set_parser_defaults(timestamp_parser=utc_timestamp)
     return factory
+
+
+# A large ListSecrets body is validated in pieces of about this size, with a loop
+# turn between them, so no one step of the event loop holds a whole page's
+# validation (about 1 to 2 ms for 100 fully populated entries, 130 KB).
+_PIECE_BYTES = 32 * 1024
+_PAGE_START = b'{"SecretList":['
+# The end of one entry and the start of the next. It cannot occur inside a JSON
+# string: a quote there would be escaped.
+_NEXT_ENTRY = b'},{"ARN":'
+
+
+def page_pieces(body: bytes) -> tuple[list[bytes], bytes] | None:
+    """Cut a large ListSecrets body into JSON arrays of entries and a small page body.
+
+    Returns None (validate the body whole) unless the body starts with its
+    ``SecretList`` and is larger than one piece. Each cut is at an occurrence of
+    ``},{"ARN":``, which is the boundary between two entries of ``SecretList``, or
+    else lies deeper (a nested array) or in a later member, where one of the pieces
+    is then not valid JSON: a piece is a JSON array, which cannot hold a closed
+    ``SecretList`` followed by another member. The last piece,
+    ``{"SecretList":[<last entry>]...}``, keeps ``NextToken`` and any member not
+    known yet; it is not cut when ``SecretList`` could be named again in it (a
+    second ``SecretList``, the field name ``secrets``, or ``\\u`` escapes).
+    """
+    if len(body) <= _PIECE_BYTES or not body.startswith(_PAGE_START):
+        return None
+    last = body.rfind(_NEXT_ENTRY)
+    if last == -1:
+        return None
+    tail = _PAGE_START + body[last + 2 :]
+    if tail.count(b'"SecretList"') != 1 or b'"secrets"' in tail or b"\\u" in tail:
+        return None
+    arrays: list[bytes] = []
+    start = len(_PAGE_START)
+    while True:
+        cut = body.find(_NEXT_ENTRY, start + _PIECE_BYTES, last)
+        if cut == -1:
+            break
+        arrays.append(b"[" + body[start : cut + 1] + b"]")
+        start = cut + 2
+    arrays.append(b"[" + body[start : last + 1] + b"]")
+    return arrays, tail
+
+
+@cache
+def _entries() -> TypeAdapter[tuple[SecretListEntry, ...]]:
+    # Built on the first large page, not at import.
+    return TypeAdapter(tuple[SecretListEntry, ...])
+
+
+async def validate_page(body: bytes) -> SecretListPage:
+    """Validate a ListSecrets body into a page, yielding to the loop between pieces.
+
+    The same page as ``SecretListPage.model_validate_json(body)``, and the same
+    ``ValidationError`` when the body is bad: any piece that fails sends the whole
+    body through the one-step validation, which raises the error as it always did.
+    """
+    pieces = page_pieces(body)
+    if pieces is None:
+        return SecretListPage.model_validate_json(body)
+    arrays, tail = pieces
+    adapter = _entries()
+    entries: list[SecretListEntry] = []
+    try:
+        for array in arrays:
+            entries.extend(adapter.validate_json(array))
+            await asyncio.sleep(0)
+        page = SecretListPage.model_validate_json(tail)
+    except ValidationError:
+        return SecretListPage.model_validate_json(body)
+    # Every entry was validated above; model_copy only joins them in order.
+    return page.model_copy(update={"secrets": (*entries, *page.secrets)})
