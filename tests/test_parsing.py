@@ -525,3 +525,32 @@ def test_pieces_agree_with_one_validation_on_generated_pages(
     except ValidationError:
         pieces = None
     assert pieces == whole
+
+
+async def test_the_client_validates_a_large_page_over_several_loop_turns(
+    scripted: ScriptedSecretsManager, scripted_sm: SecretsManager
+) -> None:
+    """Between botocore's after-call and the page, another task runs once per piece."""
+    scripted.add("ListSecrets", bench_page(0, 100, 100))
+    beats = 0
+    at_after_call: list[int] = []
+    done = False
+
+    async def heartbeat() -> None:
+        nonlocal beats
+        while not done:
+            beats += 1
+            await asyncio.sleep(0)
+
+    def mark(**_: Any) -> None:
+        at_after_call.append(beats)
+
+    scripted_sm.client.meta.events.register("after-call.secrets-manager.ListSecrets", mark)
+    beat = asyncio.create_task(heartbeat())
+    page = await anext(scripted_sm.iter_pages())
+    returned = beats
+    done = True
+    await beat
+    assert len(page.secrets) == 100
+    # Four pieces of about 32 KB, then the turn iter_pages gives before the next request.
+    assert returned - at_after_call[0] >= 4
