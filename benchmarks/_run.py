@@ -252,7 +252,7 @@ def parse_cost(server_page: bytes, sizes: Sizes) -> dict[str, Any]:
     import botocore.parsers
     import botocore.session
 
-    from aiosecretsmanager._parsing import utc_timestamp
+    from aiosecretsmanager._parsing import utc_timestamp, validate_page
 
     shape = (
         botocore.session.get_session()
@@ -269,12 +269,24 @@ def parse_cost(server_page: bytes, sizes: Sizes) -> dict[str, Any]:
     def response() -> dict[str, Any]:
         return {"body": server_page, "headers": {}, "status_code": 200}
 
+    def in_pieces() -> object:
+        # What iter_pages runs: the page validated in pieces. Its awaits are bare
+        # asyncio.sleep(0) yields, driven here without a loop (so the loop turns
+        # themselves, some 10 us each, are not counted).
+        pieces = validate_page(server_page)
+        try:
+            while True:
+                pieces.send(None)
+        except StopIteration as done:
+            return done.value
+
     runs = {
         "botocore_default": lambda: default.parse(response(), shape),
         "botocore_utc_then_model": lambda: SecretListPage.model_validate(
             fast.parse(response(), shape)
         ),
         "wire_model_validate_json": lambda: SecretListPage.model_validate_json(server_page),
+        "wire_in_pieces": in_pieces,
     }
 
     def measure(run: Callable[[], object]) -> float:
@@ -296,10 +308,9 @@ def parse_cost(server_page: bytes, sizes: Sizes) -> dict[str, Any]:
             gc_off["wire"].append(measure(runs["wire_model_validate_json"]))
         finally:
             gc.enable()
-    ratios = [
-        w / b
-        for w, b in zip(times["wire_model_validate_json"], times["botocore_default"], strict=False)
-    ]
+    # The goal is judged on what the library runs: the page in pieces.
+    pairs = zip(times["wire_in_pieces"], times["botocore_default"], strict=False)
+    ratios = [wire / boto for wire, boto in pairs]
     return {
         "us_per_secret": {name: _median(values) for name, values in times.items()},
         "us_per_secret_gc_off": {name: _median(values) for name, values in gc_off.items()},
@@ -719,8 +730,9 @@ def render(report: dict[str, Any]) -> str:
         ),
         _goal(
             "parse cost per secret, wire vs botocore default",
-            f"{parse['ratio']:.2f}x ({us['wire_model_validate_json']:.1f} vs "
-            f"{us['botocore_default']:.1f} us; botocore+UTC+model "
+            f"{parse['ratio']:.2f}x ({us['wire_in_pieces']:.1f} vs "
+            f"{us['botocore_default']:.1f} us; in one step {us['wire_model_validate_json']:.1f} us;"
+            f" botocore+UTC+model "
             f"{us['botocore_utc_then_model']:.1f} us; GC off: {off['wire']:.1f} vs "
             f"{off['botocore_default']:.1f} us)",
             "<= 0.20x",

@@ -7,10 +7,14 @@ from aiobotocore.config import AioConfig
 
 from aiosecretsmanager import (
     DEFAULT_CONFIG,
+    AccessDeniedError,
+    InternalServiceError,
     InvalidParameterError,
+    ResponseValidationError,
     SecretDescription,
     SecretNotFoundError,
     SecretsManager,
+    SecretsManagerError,
     ThrottlingError,
 )
 from aiosecretsmanager.testing import MotoServer, ScriptedSecretsManager, SeedSecret, seed
@@ -36,6 +40,33 @@ async def test_results_come_in_input_order_with_errors_in_their_slot(
     assert results[1].secret_id == "missing/one"
     names = [r.name if isinstance(r, SecretDescription) else None for r in results]
     assert names == ["app/3", None, "app/0", "app/4", "app/3"]
+
+
+async def test_every_kind_of_failure_stays_in_its_slot(
+    scripted: ScriptedSecretsManager, scripted_sm: SecretsManager
+) -> None:
+    """A malformed body, a 500, a denial and a missing id each fill their own slot only."""
+    scripted.add("DescribeSecret", full_description("one"))
+    scripted.add("DescribeSecret", b"{not json")
+    scripted.add_error("DescribeSecret", "InternalServiceError", status=500)
+    scripted.add_error("DescribeSecret", "AccessDeniedException")
+    scripted.add_error("DescribeSecret", "ResourceNotFoundException")
+    scripted.add("DescribeSecret", full_description("six"))
+    ids = ["one", "two", "three", "four", "five", "six"]
+    results = await scripted_sm.describe_many(ids, concurrency=1)
+    kinds = [type(result) for result in results]
+    assert kinds == [
+        SecretDescription,
+        ResponseValidationError,
+        InternalServiceError,
+        AccessDeniedError,
+        SecretNotFoundError,
+        SecretDescription,
+    ]
+    errors = [r for r in results if isinstance(r, SecretsManagerError)]
+    assert [error.secret_id for error in errors] == ["two", "three", "four", "five"]
+    assert all(error.operation == "DescribeSecret" for error in errors)
+    assert all(error.request_id for error in errors)
 
 
 async def test_empty_input_sends_nothing(

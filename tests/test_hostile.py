@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-import botocore.session
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -19,16 +18,14 @@ from aiosecretsmanager import (
 )
 from aiosecretsmanager.testing import SeedSecret, seed
 
+from .strategies import SERVICE, wire
+
 if TYPE_CHECKING:
     from botocore.model import Shape
     from pydantic import BaseModel
 
     from aiosecretsmanager import SecretsManager
     from aiosecretsmanager.testing import ScriptedSecretsManager
-
-SERVICE = botocore.session.get_session().get_service_model("secretsmanager")
-# botocore marks nothing required in these shapes; the service always sends these.
-ALWAYS_SENT = {"ARN", "Name", "Key"}
 
 _json_scalars = st.none() | st.booleans() | st.integers() | st.text(max_size=8)
 _json = st.recursive(
@@ -38,29 +35,6 @@ _json = st.recursive(
     ),
     max_leaves=6,
 )
-
-
-def wire(shape: Shape) -> st.SearchStrategy[Any]:
-    """Any value botocore's shape allows, as the service puts it on the wire."""
-    kind = shape.type_name
-    if kind == "structure":
-        members = {name: wire(member) for name, member in shape.members.items()}  # type: ignore[attr-defined]
-        required = {name: members.pop(name) for name in list(members) if name in ALWAYS_SENT}
-        return st.fixed_dictionaries(required, optional=members)
-    if kind == "list":
-        return st.lists(wire(shape.member), max_size=3)  # type: ignore[attr-defined]
-    if kind == "map":
-        return st.dictionaries(wire(shape.key), wire(shape.value), max_size=3)  # type: ignore[attr-defined]
-    if kind == "string":
-        return st.sampled_from(shape.enum) if shape.enum else st.text(max_size=12)  # type: ignore[attr-defined]
-    if kind == "boolean":
-        return st.booleans()
-    if kind in ("integer", "long"):
-        return st.integers(min_value=shape.metadata.get("min", 0), max_value=2**31 - 1)
-    if kind == "timestamp":
-        # Epoch seconds, as the JSON protocol sends them, from 1970 to 2096.
-        return st.floats(min_value=0, max_value=4e9, allow_nan=False)
-    raise AssertionError(f"no strategy for {kind}")
 
 
 def wrong(shape: Shape) -> st.SearchStrategy[Any]:

@@ -245,3 +245,14 @@ async def test_other_tasks_run_between_a_page_and_the_next_request(
     first_parse = events.index("parse")
     second_sign = events.index("sign", first_parse)
     assert "beat" in events[first_parse:second_sign]
+
+
+async def test_the_documented_warm_up_is_one_small_request(
+    scripted: ScriptedSecretsManager, scripted_sm: SecretsManager
+) -> None:
+    """The warm-up in docs/performance.md sends one ListSecrets call, for one entry."""
+    scripted.set_default("ListSecrets", {"SecretList": _entries("a"), "NextToken": "more"})
+    page = await anext(scripted_sm.iter_pages(page_size=1, max_items=1))
+    assert [entry.name for entry in page.secrets] == ["a"]
+    await asyncio.sleep(0.1)
+    assert [r.body.get("MaxResults") for r in scripted.requests_for("ListSecrets")] == [1]

@@ -4,22 +4,28 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
-import botocore.session
 import pytest
-from hypothesis import HealthCheck, given, settings
+from benchmarks._server import description as bench_description
+from benchmarks._server import page_body as bench_page
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from aiosecretsmanager import SecretDescription, SecretListPage, SecretsManager
-from aiosecretsmanager._parsing import botocore_parser_factory, utc_timestamp
+from aiosecretsmanager._parsing import (
+    botocore_parser_factory,
+    page_pieces,
+    utc_timestamp,
+    validate_page,
+)
 from aiosecretsmanager.testing import MotoServer, ScriptedSecretsManager, SeedSecret, seed
 
 from .bodies import full_description, full_entry, minimal_entry
+from .strategies import SERVICE, wire
 
-SERVICE = botocore.session.get_session().get_service_model("secretsmanager")
 OUTPUT = {
     SecretDescription: SERVICE.operation_model("DescribeSecret").output_shape,
     SecretListPage: SERVICE.operation_model("ListSecrets").output_shape,
@@ -40,15 +46,43 @@ def _both(model: type[BaseModel], body: dict[str, Any] | bytes) -> tuple[BaseMod
     return model.model_validate_json(raw), asyncio.run(_via_botocore(model, raw))
 
 
+def _reports_entry(name: str, **fields: Any) -> dict[str, Any]:
+    """A ListSecrets entry as tests/test_cli_reports.py builds them."""
+    return {**minimal_entry(name), **fields}
+
+
+# Every success body the suite serves (tests/bodies.py, the reports' entries, the
+# benchmark's canned pages), each in the form a test sends it. moto's own bodies are
+# compared below, as moto sends them.
 FIXTURES: list[tuple[type[BaseModel], dict[str, Any] | bytes]] = [
     (SecretDescription, full_description()),
     (SecretDescription, minimal_entry("minimal")),
+    (SecretDescription, {"ARN": "a" * 20, "Name": "x"}),
+    (SecretDescription, bench_description("bench/one")),
     (SecretListPage, {"SecretList": [full_entry(), minimal_entry("b")], "NextToken": "t"}),
     (SecretListPage, {"SecretList": [], "NextToken": "only-a-token"}),
     (SecretListPage, {"SecretList": [minimal_entry("last")], "NextToken": ""}),
+    (SecretListPage, {"NextToken": "t3"}),
     (SecretListPage, {}),
+    (SecretListPage, bench_page(0, 100, 1000)),
+    (SecretListPage, bench_page(900, 100, 1000)),
+    (
+        SecretListPage,
+        {
+            "SecretList": [
+                _reports_entry("rds!db-1", OwningService="rds"),
+                _reports_entry("late", RotationEnabled=True, LastRotatedDate=1.7e9),
+                _reports_entry("old", LastAccessedDate=1_709_251_200.0),
+                _reports_entry("later", DeletedDate=1_712_000_000),
+            ]
+        },
+    ),
     # The service's own spelling of epoch seconds, with an exponent.
     (SecretDescription, b'{"ARN":"arn:x","Name":"n","CreatedDate":1.709296245123E9}'),
+    # Exactly half a microsecond past .007812 s: pydantic-core rounds it up, and
+    # datetime.fromtimestamp (botocore's default) would round it to even, down.
+    (SecretDescription, b'{"ARN":"arn:x","Name":"n","CreatedDate":1709296245.0078125}'),
+    (SecretDescription, b'{"ARN":"arn:x","Name":"n","CreatedDate":"1709296245.0078125"}'),
 ]
 
 
@@ -57,71 +91,96 @@ def test_both_paths_give_equal_models_over_the_fixtures(
     model: type[BaseModel], body: dict[str, Any] | bytes
 ) -> None:
     """Wire parsing and botocore's parser with UTC timestamps give equal models."""
-    wire, fallback = _both(model, body)
-    assert wire == fallback
+    wire_model, fallback = _both(model, body)
+    assert wire_model == fallback
 
 
-_TIMESTAMPS = st.integers(946_684_800_000, 4_102_444_800_000).map(lambda ms: ms / 1000)
-_TEXT = st.text(max_size=20)
-_TAGS = st.lists(st.fixed_dictionaries({"Key": _TEXT}, optional={"Value": _TEXT}), max_size=5)
-_VERSIONS = st.dictionaries(_TEXT, st.lists(_TEXT, max_size=3), max_size=3)
-_COMMON: dict[str, Any] = {
-    "Description": _TEXT,
-    "KmsKeyId": _TEXT,
-    "RotationEnabled": st.booleans(),
-    "RotationRules": st.fixed_dictionaries(
-        {},
-        optional={
-            "AutomaticallyAfterDays": st.integers(1, 1000),
-            "Duration": _TEXT,
-            "ScheduleExpression": _TEXT,
-        },
-    ),
-    "Tags": _TAGS,
-    "OwningService": _TEXT,
-    "CreatedDate": _TIMESTAMPS,
-    "LastChangedDate": _TIMESTAMPS,
-    "LastAccessedDate": _TIMESTAMPS,
-    "DeletedDate": _TIMESTAMPS,
-    "NextRotationDate": _TIMESTAMPS,
-    "PrimaryRegion": _TEXT,
-}
-_ENTRY = st.fixed_dictionaries(
-    {"ARN": _TEXT, "Name": _TEXT},
-    optional={**_COMMON, "SecretVersionsToStages": _VERSIONS},
-)
-_DESCRIPTION = st.fixed_dictionaries(
-    {"ARN": _TEXT, "Name": _TEXT},
-    optional={
-        **_COMMON,
-        "VersionIdsToStages": _VERSIONS,
-        "ReplicationStatus": st.lists(
-            st.fixed_dictionaries(
-                {}, optional={"Region": _TEXT, "Status": _TEXT, "LastAccessedDate": _TIMESTAMPS}
-            ),
-            max_size=2,
-        ),
-    },
-)
-_PAGE = st.fixed_dictionaries(
-    {"SecretList": st.lists(_ENTRY, max_size=4)}, optional={"NextToken": _TEXT}
+@pytest.mark.parametrize(("model", "shape"), [(m, s.name) for m, s in OUTPUT.items()])
+@settings(max_examples=150)
+@given(data=st.data())
+def test_both_paths_agree_on_generated_bodies(
+    model: type[BaseModel], shape: str, data: st.DataObject
+) -> None:
+    """Hypothesis bodies with any member of botocore's output shape parse equally on both paths."""
+    body = data.draw(wire(SERVICE.shape_for(shape)))
+    wire_model, fallback = _both(model, body)
+    assert wire_model == fallback
+
+
+_OFFSETS = st.integers(-14 * 60, 14 * 60).map(lambda m: timezone(timedelta(minutes=m)))
+_SPELLINGS = (
+    st.integers(0, 4_000_000_000)
+    | st.floats(0, 4e9)
+    # Exact binary fractions: ties at half a microsecond, where rounding rules differ.
+    | st.tuples(st.integers(0, 4_000_000_000), st.integers(1, 127)).map(lambda t: t[0] + t[1] / 128)
+    | st.decimals(0, 4_000_000_000, places=7).map(lambda d: format(d, "f"))
+    | st.datetimes(datetime(1971, 1, 1), datetime(2090, 1, 1), timezones=_OFFSETS).map(
+        datetime.isoformat
+    )
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(body=_PAGE)
-def test_both_paths_agree_on_generated_pages(body: dict[str, Any]) -> None:
-    """Hypothesis-generated ListSecrets pages parse to equal models on both paths."""
-    wire, fallback = _both(SecretListPage, body)
-    assert wire == fallback
+@given(stamp=_SPELLINGS)
+def test_both_paths_agree_on_timestamp_spellings(stamp: float | str) -> None:
+    """Epoch numbers, ties, decimal strings and ISO strings give the same instant on both paths."""
+    body = {**minimal_entry("t"), "CreatedDate": stamp, "LastAccessedDate": stamp}
+    wire_model, fallback = _both(SecretDescription, body)
+    assert wire_model == fallback
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(body=_DESCRIPTION)
-def test_both_paths_agree_on_generated_descriptions(body: dict[str, Any]) -> None:
-    """Hypothesis-generated DescribeSecret bodies parse to equal models on both paths."""
-    wire, fallback = _both(SecretDescription, body)
-    assert wire == fallback
+async def test_both_paths_agree_on_motos_responses(moto: MotoServer) -> None:
+    """Every DescribeSecret and ListSecrets body moto sends parses to equal models on both paths."""
+    bodies: list[tuple[type[BaseModel], bytes]] = []
+    models = {"DescribeSecret": SecretDescription, "ListSecrets": SecretListPage}
+
+    def keep(response_dict: dict[str, Any], operation_model: Any, **_: Any) -> None:
+        if response_dict["status_code"] == 200:
+            bodies.append((models[operation_model.name], bytes(response_dict["body"])))
+
+    async with moto.client() as sm:
+        await seed(
+            sm,
+            [
+                SeedSecret("plain"),
+                SeedSecret("full", description="d", tags={"a": "b", "e": ""}, kms_key_id="k"),
+                SeedSecret("rotating", rotation_days=30),
+                SeedSecret("going", scheduled_for_deletion=True),
+            ],
+        )
+        for operation in models:
+            sm.client.meta.events.register(f"before-parse.secrets-manager.{operation}", keep)
+        for name in ("plain", "full", "rotating", "going"):
+            await sm.client.describe_secret(SecretId=name)
+        await sm.client.list_secrets(IncludePlannedDeletion=True)
+        await sm.client.list_secrets(MaxResults=1)
+    assert len(bodies) == 6
+    for model, body in bodies:
+        wire_model, fallback = await asyncio.to_thread(_both, model, body)
+        # moto also sends members botocore's model lacks (SecretVersionsToStages in
+        # DescribeSecret): botocore drops them, the wire path keeps them as extras.
+        assert _known(wire_model) == _known(fallback)
+        assert _extras(fallback) == []
+        for name in _extras(wire_model):
+            assert name not in OUTPUT[model].members  # type: ignore[attr-defined]
+
+
+def _known(value: Any) -> Any:
+    """A model's declared fields as plain values, recursively; extras left out."""
+    if isinstance(value, BaseModel):
+        return {name: _known(getattr(value, name)) for name in type(value).model_fields}
+    if isinstance(value, tuple):
+        return tuple(_known(item) for item in value)
+    return value
+
+
+def _extras(value: Any) -> list[str]:
+    """The names of every extra (unknown) member in a model tree."""
+    if isinstance(value, BaseModel):
+        own = list(value.model_extra or {})
+        return own + [n for name in type(value).model_fields for n in _extras(getattr(value, name))]
+    if isinstance(value, tuple):
+        return [name for item in value for name in _extras(item)]
+    return []
 
 
 @pytest.mark.parametrize(
@@ -170,6 +229,45 @@ def test_wire_parsing_must_be_a_bool() -> None:
 
     with pytest.raises(InvalidParameterError, match="wire_parsing"):
         SecretsManager(wire_parsing="yes")  # type: ignore[arg-type]
+
+
+async def test_our_own_session_parses_with_utc_timestamps(
+    scripted: ScriptedSecretsManager,
+) -> None:
+    """wire_parsing=False on a session of ours gives the client UTC timestamps, not tzlocal."""
+    scripted.set_default("DescribeSecret", full_description())
+    ours = SecretsManager(
+        endpoint_url=scripted.endpoint_url, region_name="us-east-1", wire_parsing=False
+    )
+    async with ours as sm, scripted.client(wire_parsing=False) as theirs:
+        fast = await sm.client.describe_secret(SecretId="x")
+        default = await theirs.client.describe_secret(SecretId="x")
+    assert fast["CreatedDate"].tzinfo is timezone.utc
+    assert default["CreatedDate"].tzinfo is not timezone.utc  # a caller's session: tzlocal
+    assert fast["CreatedDate"] == default["CreatedDate"]
+
+
+@pytest.mark.parametrize("wire_parsing", [True, False])
+@pytest.mark.parametrize("stamp", [1e20, -1e20, "not a date"])
+async def test_an_impossible_timestamp_fails_typed_on_both_paths(
+    scripted: ScriptedSecretsManager, wire_parsing: bool, stamp: object
+) -> None:
+    """A timestamp out of range or not a date is a ResponseValidationError on either path."""
+    from aiobotocore.config import AioConfig
+
+    from aiosecretsmanager import ResponseValidationError
+
+    scripted.set_default("DescribeSecret", {**minimal_entry("x"), "CreatedDate": stamp})
+    sm = SecretsManager(
+        endpoint_url=scripted.endpoint_url,
+        region_name="us-east-1",
+        config=AioConfig(retries={"mode": "standard", "total_max_attempts": 1}),
+        wire_parsing=wire_parsing,
+    )
+    async with sm:
+        with pytest.raises(ResponseValidationError) as caught:
+            await sm.describe("x")
+    assert caught.value.operation == "DescribeSecret"
 
 
 async def test_a_callers_session_keeps_its_parser_factory(
@@ -296,3 +394,230 @@ async def test_every_client_path_gives_utc_whatever_the_machine_tz(
         assert accessed is not None and accessed.date().isoformat() == "2024-03-01"
     assert results[0::2] == [results[0]] * 4
     assert results[1::2] == [results[1]] * 4
+
+
+# Runs in a fresh interpreter, so patches made at import time show too.
+_NO_PATCH_SCRIPT = """
+import asyncio, json, sys, types
+import aiobotocore.client, aiobotocore.endpoint, aiobotocore.parsers, aiobotocore.session
+import botocore.client, botocore.endpoint, botocore.handlers, botocore.parsers, botocore.utils
+import pydantic.main
+
+LIBRARIES = ("botocore", "aiobotocore", "pydantic", "pydantic_core", "aiohttp")
+MODULES = [
+    module for name, module in sorted(sys.modules.items())
+    if name.split(".")[0] in LIBRARIES and isinstance(module, types.ModuleType)
+]
+
+def snapshot():
+    seen = {}
+    for module in MODULES:
+        for name, value in list(vars(module).items()):
+            key = module.__name__ + "." + name
+            seen[key] = id(value)
+            seen[key + ".__code__"] = id(getattr(value, "__code__", None))
+            if isinstance(value, list):
+                seen[key + "[len]"] = len(value)
+            if isinstance(value, type) and value.__module__ == module.__name__:
+                for attr, member in list(vars(value).items()):
+                    if attr != "__slotnames__":  # copyreg's cache, filled by copy.copy()
+                        seen[key + "#" + attr] = id(member)
+    return seen
+
+before = snapshot()
+import aiosecretsmanager
+from aiosecretsmanager.testing import ScriptedSecretsManager
+
+async def use():
+    with ScriptedSecretsManager() as server:
+        server.set_default("DescribeSecret", {"ARN": "arn:x", "Name": "x", "CreatedDate": 1.7e9})
+        server.set_default("ListSecrets", {"SecretList": [{"ARN": "arn:x", "Name": "x"}]})
+        for wire_parsing in (True, False):
+            sm = aiosecretsmanager.SecretsManager(
+                endpoint_url=server.endpoint_url, region_name="us-east-1",
+                wire_parsing=wire_parsing,
+            )
+            async with sm:
+                await sm.describe("x")
+                await sm.describe_many(["x", "y"])
+                [entry async for entry in sm.iter_secrets(read_ahead=1)]
+        async with server.client() as theirs:
+            await aiosecretsmanager.SecretsManager.from_client(theirs.client).describe("x")
+
+asyncio.run(use())
+after = snapshot()
+changed = [key for key in before if key in after and before[key] != after[key]]
+added = [key for key in after if key not in before and "#" in key]
+print(json.dumps(sorted(changed + added)))
+"""
+
+
+def test_nothing_in_botocore_or_pydantic_is_patched(tmp_path: Any) -> None:
+    """Importing and using the library replaces nothing in botocore, aiobotocore or pydantic."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+    done = subprocess.run(
+        [sys.executable, "-c", _NO_PATCH_SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == []
+
+
+def _big_page(entries: list[dict[str, Any]], **members: Any) -> bytes:
+    """A compact ListSecrets body, as the service sends it, of at least 100 KB."""
+    repeated = [
+        {**entry, "ARN": f"{entry.get('ARN', 'arn')}-{i}"}
+        for i in range(max(1, 100_000 // len(json.dumps(entries)) + 1))
+        for entry in entries
+    ]
+    return json.dumps({"SecretList": repeated, **members}, separators=(",", ":")).encode()
+
+
+_TRICKY_ENTRY = {
+    **full_entry("tricky"),
+    # The cut marker as text: on the wire its quotes are escaped, so it is no cut.
+    "Description": 'not a cut: },{"ARN":"x","Name":"y"}',
+}
+_NESTED_ARNS = {**full_entry("nested"), "Linked": [{"ARN": "a", "Name": "b"}, {"ARN": "c"}]}
+_LIKE_ENTRIES = [{"ARN": "late", "Name": "one"}, {"ARN": "later", "Name": "two"}]
+
+PIECE_CASES: list[tuple[str, bytes]] = [
+    ("benchmark page", bench_page(0, 100, 1000)),
+    ("last page, no token", bench_page(900, 100, 1000)),
+    ("full entries", _big_page([full_entry(), minimal_entry("m")], NextToken="t")),
+    ("cut marker in a string", _big_page([_TRICKY_ENTRY])),
+    ("marker in a nested array", _big_page([_NESTED_ARNS], NextToken="t")),
+    ("entry-like array after SecretList", _big_page([full_entry()], Later=_LIKE_ENTRIES)),
+    ("SecretList twice", _big_page([full_entry()]).replace(b"]}", b'],"SecretList":[]}')),
+    ("secrets by field name", _big_page([full_entry()], secrets=[])),
+    ("escaped member name", _big_page([full_entry()]).replace(b"]}", b'],"Secret\\u004cist":[]}')),
+    ("unknown members", _big_page([full_entry()], NextToken="t", NewIn2031={"a": [1]})),
+    ("token first", json.dumps({"NextToken": "t", "SecretList": [full_entry()] * 80}).encode()),
+]
+
+
+@pytest.mark.parametrize("body", [body for _, body in PIECE_CASES], ids=[n for n, _ in PIECE_CASES])
+async def test_validating_in_pieces_gives_the_page_of_one_validation(body: bytes) -> None:
+    """A large page validated piece by piece equals the page validated whole, whatever its body."""
+    assert await validate_page(body) == SecretListPage.model_validate_json(body)
+
+
+async def test_a_bad_entry_fails_as_it_would_whole() -> None:
+    """A bad entry deep in a large page raises the same error, field path included."""
+    entries = [full_entry(f"e{i}") for i in range(100)]
+    del entries[77]["Name"]
+    body = json.dumps({"SecretList": entries}, separators=(",", ":")).encode()
+    with pytest.raises(ValidationError) as whole:
+        SecretListPage.model_validate_json(body)
+    with pytest.raises(ValidationError) as pieces:
+        await validate_page(body)
+    assert pieces.value.errors() == whole.value.errors()
+    assert pieces.value.errors()[0]["loc"] == ("SecretList", 77, "Name")
+
+
+async def test_a_large_page_is_validated_over_several_loop_turns() -> None:
+    """Validating a 130 KB page lets another task run between its pieces."""
+    body = bench_page(0, 100, 1000)
+    assert page_pieces(body) is not None
+    beats = 0
+    done = False
+
+    async def heartbeat() -> None:
+        nonlocal beats
+        while not done:
+            beats += 1
+            await asyncio.sleep(0)
+
+    beat = asyncio.create_task(heartbeat())
+    await asyncio.sleep(0)
+    before = beats
+    page = await validate_page(body)
+    done = True
+    await beat
+    assert len(page.secrets) == 100
+    assert beats - before >= 3
+
+
+def test_small_or_unusual_bodies_are_not_cut() -> None:
+    """A page under one piece, or one that does not start with SecretList, is validated whole."""
+    small = json.dumps({"SecretList": [full_entry()]}, separators=(",", ":")).encode()
+    assert page_pieces(small) is None
+    assert page_pieces(dict(PIECE_CASES)["token first"]) is None
+    assert page_pieces(dict(PIECE_CASES)["SecretList twice"]) is None
+    assert page_pieces(dict(PIECE_CASES)["secrets by field name"]) is None
+    assert page_pieces(dict(PIECE_CASES)["escaped member name"]) is None
+
+
+async def test_a_listing_of_large_pages_is_the_same_through_the_client(
+    scripted: ScriptedSecretsManager, scripted_sm: SecretsManager
+) -> None:
+    """Large pages listed through the client give the entries one validation gives."""
+    first, second = bench_page(0, 100, 200), bench_page(100, 100, 200)
+    scripted.add("ListSecrets", first)
+    scripted.add("ListSecrets", second)
+    pages = [page async for page in scripted_sm.iter_pages()]
+    assert pages == [SecretListPage.model_validate_json(b) for b in (first, second)]
+
+
+@settings(max_examples=40)
+@given(
+    entries=st.lists(wire(SERVICE.shape_for("SecretListEntry")), min_size=1, max_size=4),
+    token=st.none() | st.text(max_size=8),
+    ascii_only=st.booleans(),
+)
+def test_pieces_agree_with_one_validation_on_generated_pages(
+    entries: list[dict[str, Any]], token: str | None, ascii_only: bool
+) -> None:
+    """Generated entries, repeated into a large page, validate equally in pieces and whole."""
+    size = len(json.dumps(entries))
+    page: dict[str, Any] = {"SecretList": entries * (40_000 // size + 1)}
+    if token is not None:
+        page["NextToken"] = token
+    body = json.dumps(page, separators=(",", ":"), ensure_ascii=ascii_only).encode()
+    try:
+        whole: SecretListPage | None = SecretListPage.model_validate_json(body)
+    except ValidationError:
+        whole = None
+    try:
+        pieces: SecretListPage | None = asyncio.run(validate_page(body))
+    except ValidationError:
+        pieces = None
+    assert pieces == whole
+
+
+async def test_the_client_validates_a_large_page_over_several_loop_turns(
+    scripted: ScriptedSecretsManager, scripted_sm: SecretsManager
+) -> None:
+    """Between botocore's after-call and the page, another task runs once per piece."""
+    scripted.add("ListSecrets", bench_page(0, 100, 100))
+    beats = 0
+    at_after_call: list[int] = []
+    done = False
+
+    async def heartbeat() -> None:
+        nonlocal beats
+        while not done:
+            beats += 1
+            await asyncio.sleep(0)
+
+    def mark(**_: Any) -> None:
+        at_after_call.append(beats)
+
+    scripted_sm.client.meta.events.register("after-call.secrets-manager.ListSecrets", mark)
+    beat = asyncio.create_task(heartbeat())
+    page = await anext(scripted_sm.iter_pages())
+    returned = beats
+    done = True
+    await beat
+    assert len(page.secrets) == 100
+    # Four pieces of about 32 KB, then the turn iter_pages gives before the next request.
+    assert returned - at_after_call[0] >= 4

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -17,6 +17,10 @@ from aiosecretsmanager import (
 from aiosecretsmanager.testing import ScriptedSecretsManager
 
 from .bodies import full_entry
+from .hygiene import Leaks, watch_leaks
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 _TASK_NAME = "aiosecretsmanager-read-ahead"
 
@@ -37,6 +41,14 @@ def _block(seconds: float) -> None:
 
 def _our_tasks() -> list[asyncio.Task[Any]]:
     return [task for task in asyncio.all_tasks() if task.get_name() == _TASK_NAME]
+
+
+@pytest.fixture
+def no_leaks() -> Iterator[None]:
+    """Fail on any warning, unraisable error or asyncio error log the test leaves."""
+    with watch_leaks() as leaks:
+        yield
+    assert leaks == Leaks()
 
 
 @pytest.mark.parametrize("bad", [-1, 101, 1.5, "2", True, None])
@@ -118,6 +130,34 @@ async def test_max_items_never_triggers_an_extra_fetch(
     assert [r.body["MaxResults"] for r in requests] == [2, 2, 1]
 
 
+@pytest.mark.parametrize("read_ahead", [1, 3])
+@pytest.mark.parametrize("per_page", [2, 3])
+async def test_max_items_never_fetches_past_its_last_page(
+    scripted: ScriptedSecretsManager,
+    scripted_sm: SecretsManager,
+    read_ahead: int,
+    per_page: int,
+) -> None:
+    """Every page carries a token: max_items=4 sends 2 requests and no fetch ahead after them."""
+    for index in range(6):  # per_page=3 sends more than MaxResults asked for
+        entries = [full_entry(f"p{index}-{j}") for j in range(per_page)]
+        scripted.add_page(entries, next_token=f"token-{index}")
+    listing = scripted_sm.iter_secrets(page_size=2, max_items=4, read_ahead=read_ahead)
+    taken = [await anext(listing) for _ in range(4)]
+    await asyncio.sleep(0.3)  # room for any fetch ahead to reach the server
+    assert len(scripted.requests_for("ListSecrets")) == 2
+    with pytest.raises(StopAsyncIteration):
+        await anext(listing)
+    assert len(taken) == 4
+    assert len(scripted.requests_for("ListSecrets")) == 2
+    # iter_pages ends there too, with no page and no error after the second.
+    pages = scripted_sm.iter_pages(page_size=2, max_items=4, read_ahead=read_ahead)
+    assert len([page async for page in pages]) == 2
+    await asyncio.sleep(0.3)
+    assert len(scripted.requests_for("ListSecrets")) == 4
+    assert _our_tasks() == []
+
+
 async def test_repeated_token_still_raises_after_the_pages(
     scripted: ScriptedSecretsManager, scripted_sm: SecretsManager
 ) -> None:
@@ -154,6 +194,7 @@ async def test_a_fault_carries_resume_token_and_the_listing_can_go_on(
         await anext(pages)
 
 
+@pytest.mark.usefixtures("no_leaks")
 async def test_early_break_cancels_the_pending_fetch(
     scripted: ScriptedSecretsManager, scripted_sm: SecretsManager
 ) -> None:
@@ -168,6 +209,28 @@ async def test_early_break_cancels_the_pending_fetch(
     assert len(scripted.requests_for("ListSecrets")) == 2
 
 
+@pytest.mark.usefixtures("no_leaks")
+async def test_an_error_in_the_loop_body_cancels_the_pending_fetch(
+    scripted: ScriptedSecretsManager, scripted_sm: SecretsManager
+) -> None:
+    """An exception out of the consumer's loop body leaves no fetch behind, even while kept."""
+    _pages(scripted, 6, delay=0.2)
+
+    async def consume() -> None:
+        async for _entry in scripted_sm.iter_secrets(read_ahead=2):
+            raise ValueError("the consumer failed")
+
+    with pytest.raises(ValueError, match="the consumer failed") as caught:
+        await consume()
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    assert _our_tasks() == []
+    await asyncio.sleep(0.5)
+    assert len(scripted.requests_for("ListSecrets")) == 2
+    assert caught.value.__traceback__ is not None  # the frames stayed alive all along
+
+
+@pytest.mark.usefixtures("no_leaks")
 async def test_aclose_cancels_the_pending_fetch(
     scripted: ScriptedSecretsManager, scripted_sm: SecretsManager
 ) -> None:
@@ -185,6 +248,7 @@ async def test_aclose_cancels_the_pending_fetch(
     assert (await scripted_sm.describe("after")).name == "after"
 
 
+@pytest.mark.usefixtures("no_leaks")
 async def test_cancelling_the_consumer_cancels_the_pending_fetch(
     scripted: ScriptedSecretsManager, scripted_sm: SecretsManager
 ) -> None:
@@ -201,3 +265,5 @@ async def test_cancelling_the_consumer_cancels_the_pending_fetch(
     with pytest.raises(asyncio.CancelledError):
         await task
     assert _our_tasks() == []
+    await asyncio.sleep(0.6)
+    assert len(scripted.requests_for("ListSecrets")) == 1

@@ -27,7 +27,7 @@ from ._errors import (
 )
 from ._models import SecretDescription, SecretListPage
 from ._paging import PageIterator, ReadAheadPages, SecretIterator, notify_request_sent
-from ._parsing import botocore_parser_factory
+from ._parsing import botocore_parser_factory, validate_page
 from ._validation import (
     check_concurrency,
     check_list_params,
@@ -542,11 +542,12 @@ class SecretsManager:
         try:
             # Without the raw body (a client whose events never fired) botocore's
             # parsed dict is the fallback: the same models, minus unknown fields.
-            result = (
-                model.model_validate_json(body)
-                if body is not None
-                else model.model_validate(response)
-            )
+            if body is None:
+                result = model.model_validate(response)
+            elif model is SecretListPage:
+                result = await validate_page(body)  # type: ignore[assignment]
+            else:
+                result = model.model_validate_json(body)
         except ValidationError as error:
             field = _field_path(error)
             raise ResponseValidationError(
