@@ -1,0 +1,81 @@
+"""The docs' reference tables say what the code does: every model field, every error code."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+import aiosecretsmanager
+from aiosecretsmanager import (
+    ExternalSecretRotationMetadataItem,
+    ReplicationStatus,
+    RotationRules,
+    SecretDescription,
+    SecretListEntry,
+    SecretListPage,
+    Tag,
+)
+from aiosecretsmanager._errors import _CODE_TO_CLASS
+
+DOCS = Path(__file__).parent.parent / "docs"
+
+
+def _tables(page: str, heading: str) -> list[list[list[str]]]:
+    """The tables under ``heading``, each as its body rows of cells."""
+    section = (DOCS / page).read_text().split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    tables: list[list[str]] = [[]]
+    for line in section.splitlines():
+        if line.startswith("|"):
+            tables[-1].append(line)
+        elif tables[-1]:
+            tables.append([])
+    return [
+        [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]]
+        for lines in tables
+        if lines
+    ]
+
+
+def _ticked(cell: str) -> list[str]:
+    return re.findall(r"`([^`]+)`", cell)
+
+
+def _wire_names(model: type[BaseModel]) -> dict[str, str]:
+    return {name: field.alias or name for name, field in model.model_fields.items()}
+
+
+def test_models_page_maps_every_secret_field() -> None:
+    """docs/models.md lists each field of both secret models: wire name, attribute, model."""
+    documented: dict[str, dict[str, str]] = {"SecretDescription": {}, "SecretListEntry": {}}
+    for wire, attribute, on in _tables("models.md", "AWS wire name ↔ attribute")[0]:
+        ((wire,), (attribute,)) = (_ticked(wire), _ticked(attribute))
+        models = _ticked(on) or list(documented)
+        for model in models:
+            documented[model][attribute] = wire
+    assert documented["SecretDescription"] == _wire_names(SecretDescription)
+    assert documented["SecretListEntry"] == _wire_names(SecretListEntry)
+
+
+@pytest.mark.parametrize(
+    "model",
+    [Tag, RotationRules, ReplicationStatus, ExternalSecretRotationMetadataItem, SecretListPage],
+)
+def test_models_page_maps_every_nested_field(model: type[BaseModel]) -> None:
+    """docs/models.md's nested-model table pairs each wire name with its attribute."""
+    nested = _tables("models.md", "AWS wire name ↔ attribute")[1]
+    ((_, wires, attributes),) = [row for row in nested if row[0] == f"`{model.__name__}`"]
+    assert dict(zip(_ticked(attributes), _ticked(wires), strict=True)) == _wire_names(model)
+
+
+def test_errors_page_maps_every_aws_code_to_its_class() -> None:
+    """docs/errors.md's code → class table names exactly the codes the mapping knows."""
+    documented: dict[str, str] = {}
+    for cls_cell, codes in _tables("errors.md", "AWS error code → class")[0]:
+        cls = _ticked(cls_cell)[0]
+        assert issubclass(getattr(aiosecretsmanager, cls), aiosecretsmanager.SecretsManagerError)
+        # AWS codes are CamelCase; `field` or `async with` in the prose are not codes.
+        documented.update((code, cls) for code in _ticked(codes) if code[0].isupper())
+    assert documented == {code: cls.__name__ for code, cls in _CODE_TO_CLASS.items()}
