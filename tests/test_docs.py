@@ -9,6 +9,7 @@ import pytest
 from pydantic import BaseModel
 
 import aiosecretsmanager
+import aiosecretsmanager.testing
 from aiosecretsmanager import (
     ExternalSecretRotationMetadataItem,
     ReplicationStatus,
@@ -79,3 +80,14 @@ def test_errors_page_maps_every_aws_code_to_its_class() -> None:
         # AWS codes are CamelCase; `field` or `async with` in the prose are not codes.
         documented.update((code, cls) for code in _ticked(codes) if code[0].isupper())
     assert documented == {code: cls.__name__ for code, cls in _CODE_TO_CLASS.items()}
+
+
+def test_every_public_name_has_an_api_entry() -> None:
+    """Each name in __all__ (and the test kit's) has a mkdocstrings entry in docs/."""
+    text = "\n".join(page.read_text() for page in DOCS.glob("*.md"))
+    entries = set(re.findall(r"^::: aiosecretsmanager\.(\w+)$", text, re.MULTILINE))
+    public = set(aiosecretsmanager.__all__) - {"__version__"}
+    assert public - entries == set()
+    testing = text.split("::: aiosecretsmanager.testing\n", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"^        - (\w+)$", testing, re.MULTILINE))
+    assert listed == set(aiosecretsmanager.testing.__all__)
