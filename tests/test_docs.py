@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import re
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
 from pydantic import BaseModel
 
 import aiosecretsmanager
@@ -91,3 +94,19 @@ def test_every_public_name_has_an_api_entry() -> None:
     testing = text.split("::: aiosecretsmanager.testing\n", 1)[1].split("\n## ", 1)[0]
     listed = set(re.findall(r"^        - (\w+)$", testing, re.MULTILINE))
     assert listed == set(aiosecretsmanager.testing.__all__)
+
+
+def test_supported_ranges_are_the_declared_ones() -> None:
+    """docs/quickstart.md's ranges are the package's own, for runtime, cli and testing deps."""
+    declared: dict[str, SpecifierSet] = {}
+    for text in importlib.metadata.requires("aiosecretsmanager") or []:
+        requirement = Requirement(text)
+        marker = str(requirement.marker or "")
+        if not marker or marker in ('extra == "cli"', 'extra == "testing"'):
+            declared[requirement.name] = requirement.specifier
+    documented: dict[str, SpecifierSet] = {}
+    for what, range_, _ in _tables("quickstart.md", "Supported versions")[0]:
+        specifier = _ticked(range_)
+        if specifier:
+            documented[what.split()[0]] = SpecifierSet(specifier[0])
+    assert documented == declared
