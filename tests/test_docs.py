@@ -110,3 +110,15 @@ def test_supported_ranges_are_the_declared_ones() -> None:
         if specifier:
             documented[what.split()[0]] = SpecifierSet(specifier[0])
     assert documented == declared
+
+
+def test_errors_page_draws_the_whole_tree() -> None:
+    """docs/errors.md's tree has every exported error once, as _errors' docstring draws it."""
+    tree = (DOCS / "errors.md").read_text().split("```\n", 2)[1]
+    names = re.findall(r"^(?: [├└]── )?(\w+)", tree, re.MULTILINE)
+    errors = [name for name in aiosecretsmanager.__all__ if name.endswith("Error")]
+    assert sorted(names) == sorted(errors)
+    assert names[0] == "SecretsManagerError"
+    for name in names[1:]:  # drawn as direct children of the root
+        assert aiosecretsmanager.SecretsManagerError in getattr(aiosecretsmanager, name).__bases__
+    assert tree in (aiosecretsmanager._errors.__doc__ or "")
