@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.metadata
 import re
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from packaging.requirements import Requirement
@@ -15,6 +16,7 @@ import aiosecretsmanager
 import aiosecretsmanager.testing
 from aiosecretsmanager import (
     ExternalSecretRotationMetadataItem,
+    FilterKey,
     ReplicationStatus,
     RotationRules,
     SecretDescription,
@@ -22,6 +24,7 @@ from aiosecretsmanager import (
     SecretListPage,
     Tag,
 )
+from aiosecretsmanager._cli import COLUMNS, DEFAULT_COLUMNS
 from aiosecretsmanager._errors import _CODE_TO_CLASS
 
 DOCS = Path(__file__).parent.parent / "docs"
@@ -122,3 +125,14 @@ def test_errors_page_draws_the_whole_tree() -> None:
     for name in names[1:]:  # drawn as direct children of the root
         assert aiosecretsmanager.SecretsManagerError in getattr(aiosecretsmanager, name).__bases__
     assert tree in (aiosecretsmanager._errors.__doc__ or "")
+
+
+def test_cli_page_lists_every_column_and_filter_key() -> None:
+    """docs/cli.md names each --columns choice, the default columns and each filter key."""
+    bullets = (DOCS / "cli.md").read_text().split("\n- ")
+    (columns,) = [b for b in bullets if b.startswith("`--columns`")]
+    (keys,) = [b for b in bullets if b.startswith("`--filter KEY=VALUE`")]
+    choices, default = columns.split("The default is")
+    assert _ticked(choices)[2:] == list(COLUMNS)
+    assert _ticked(default) == [",".join(DEFAULT_COLUMNS)]
+    assert _ticked(keys.split("Keys:", 1)[1]) == list(get_args(FilterKey))
