@@ -24,7 +24,7 @@ from aiosecretsmanager import (
     SecretListPage,
     Tag,
 )
-from aiosecretsmanager._cli import COLUMNS, DEFAULT_COLUMNS
+from aiosecretsmanager._cli import _REPORTS, COLUMNS, DEFAULT_COLUMNS
 from aiosecretsmanager._errors import _CODE_TO_CLASS
 
 DOCS = Path(__file__).parent.parent / "docs"
@@ -136,3 +136,14 @@ def test_cli_page_lists_every_column_and_filter_key() -> None:
     assert _ticked(choices)[2:] == list(COLUMNS)
     assert _ticked(default) == [",".join(DEFAULT_COLUMNS)]
     assert _ticked(keys.split("Keys:", 1)[1]) == list(get_args(FilterKey))
+
+
+def test_readme_shows_the_command_line_and_every_report() -> None:
+    """README shows list, describe, several regions and each report subcommand."""
+    readme = (DOCS.parent / "README.md").read_text()
+    names = list(_REPORTS)
+    assert names == ["owners", "rotation", "unused", "pending-deletion"]
+    for name in names:
+        assert f"aiosecretsmanager report {name}" in readme
+    assert "aiosecretsmanager describe " in readme and " list " in readme
+    assert readme.count("--region") >= 2
