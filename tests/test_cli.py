@@ -403,6 +403,22 @@ async def test_debug_adds_the_traceback(scripted: ScriptedSecretsManager) -> Non
     assert err.splitlines()[-1].startswith("aiosecretsmanager: error: DescribeSecret")
 
 
+async def test_an_unexpected_error_is_one_line_too(scripted: ScriptedSecretsManager) -> None:
+    """An error that is no service error (stdout failing) is still one line, exit 1."""
+    scripted.add_page([minimal_entry("a")])
+
+    class Full(io.StringIO):
+        def write(self, text: str) -> int:
+            raise OSError("no space left\non device")
+
+    err = io.StringIO()
+    status = await run(["list", *at(scripted)], out=Full(), err=err)
+    assert status == 1
+    assert (
+        err.getvalue() == "aiosecretsmanager: error: unexpected OSError: no space left on device\n"
+    )
+
+
 async def test_a_mid_listing_failure_says_how_to_resume(scripted: ScriptedSecretsManager) -> None:
     """A listing that fails after some pages exits 1 and names the token to resume with."""
     scripted.add_page([minimal_entry("a")], next_token="page-2")
