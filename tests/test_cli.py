@@ -9,7 +9,6 @@ import re
 import socket
 import subprocess
 import sys
-import time
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -45,7 +44,11 @@ def at(server: MotoServer | ScriptedSecretsManager) -> list[str]:
 
 
 def _env() -> dict[str, str]:
-    return {**os.environ, "PYTHONWARNINGS": "ignore"}
+    # Without PYTHONUNBUFFERED, as in a user's shell: stdout into a pipe is then
+    # block-buffered, so streaming depends on the command's own flushes.
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    env.pop("PYTHONUNBUFFERED", None)
+    return env
 
 
 async def test_list_table_shows_seeded_secrets(moto: MotoServer, sm: SecretsManager) -> None:
@@ -166,31 +169,29 @@ async def test_ndjson_prints_entries_before_the_next_page_is_fetched(
     assert seen[0] == 1  # the first line was out while only page one had been asked for
 
 
-def test_ndjson_into_a_closed_pipe_stops_quietly(moto_server: MotoServer) -> None:
-    """`| head -n 1`: the command stops at once, exit 0, nothing on stderr."""
-    moto_server.reset()
-    import asyncio
-
-    async def fill() -> None:
-        async with moto_server.client() as sm:
-            await seed(sm, [SeedSecret(f"p/{i:02d}") for i in range(30)])
-
-    asyncio.run(fill())
+def test_ndjson_into_a_closed_pipe_stops_at_once(scripted: ScriptedSecretsManager) -> None:
+    """`| head -n 1`: the command stops at its next line, exit 0, nothing on stderr."""
+    pages = 30
+    for i in range(pages):
+        token = f"t{i + 1}" if i + 1 < pages else None
+        # Slow pages after the first: listing on to the end would take seconds.
+        scripted.add_page([minimal_entry(f"p/{i:02d}")], token, delay=0.2 if i else 0.0)
     proc = subprocess.Popen(
         [sys.executable, "-m", "aiosecretsmanager", "list", "-o", "ndjson", "--page-size", "1",
-         *at(moto_server)],
+         *at(scripted)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(),
     )  # fmt: skip
     assert proc.stdout is not None and proc.stderr is not None
     first = proc.stdout.readline()
     proc.stdout.close()
-    started = time.monotonic()
     status = proc.wait(timeout=30)
     err = proc.stderr.read()
     proc.stderr.close()
-    assert json.loads(first)["Name"].startswith("p/")
+    assert json.loads(first)["Name"] == "p/00"
     assert (status, err) == (0, b"")
-    assert time.monotonic() - started < 10
+    # Streamed and stopped at the broken pipe: a few pages were asked for, not all
+    # (buffering the listing, or listing on after the reader left, asks for all 30).
+    assert len(scripted.requests_for("ListSecrets")) < pages // 3
 
 
 async def test_progress_line_only_when_stderr_is_a_terminal(
@@ -353,6 +354,44 @@ async def test_unknown_profile_is_a_one_line_configuration_error(
     assert err.count("\n") == 1 and "no-such-profile" in err
 
 
+async def test_profile_gives_region_and_credentials(
+    scripted: ScriptedSecretsManager, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--profile P signs with P's keys, in P's region when no --region is given."""
+    config, credentials = tmp_path / "config", tmp_path / "credentials"
+    config.write_text("[profile inventory]\nregion = eu-west-1\n")
+    credentials.write_text(
+        "[inventory]\naws_access_key_id = AKIDINVENTORY\naws_secret_access_key = dummy\n"
+    )
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    for name in ("AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.delenv(name)
+    scripted.add_page([minimal_entry("eu/db")], region="eu-west-1")
+    status, out, err = await cli(
+        "list", "--profile", "inventory", "--endpoint-url", scripted.endpoint_url, "-o", "json"
+    )
+    assert (status, err) == (0, "")
+    assert [e["Name"] for e in json.loads(out)] == ["eu/db"]
+    (request,) = scripted.requests
+    authorization = {k.lower(): v for k, v in request.headers.items()}["authorization"]
+    assert request.region == "eu-west-1" and "Credential=AKIDINVENTORY/" in authorization
+
+
+async def test_transport_failure_exits_1_in_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An endpoint nobody listens on is a transport error: one line, exit 1."""
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    status, out, err = await cli("list", "--endpoint-url", f"http://127.0.0.1:{port}", "-o", "json")
+    assert (status, out) == (1, "")
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("aiosecretsmanager: error: ListSecrets")
+
+
 async def test_describe_in_several_regions(scripted: ScriptedSecretsManager) -> None:
     """describe with several regions describes in each, tagging json with the region."""
     scripted.add("DescribeSecret", minimal_entry("db"), region="us-east-1")
@@ -390,6 +429,22 @@ async def test_debug_adds_the_traceback(scripted: ScriptedSecretsManager) -> Non
     assert err.splitlines()[-1].startswith("aiosecretsmanager: error: DescribeSecret")
 
 
+async def test_an_unexpected_error_is_one_line_too(scripted: ScriptedSecretsManager) -> None:
+    """An error that is no service error (stdout failing) is still one line, exit 1."""
+    scripted.add_page([minimal_entry("a")])
+
+    class Full(io.StringIO):
+        def write(self, text: str) -> int:
+            raise OSError("no space left\non device")
+
+    err = io.StringIO()
+    status = await run(["list", *at(scripted)], out=Full(), err=err)
+    assert status == 1
+    assert (
+        err.getvalue() == "aiosecretsmanager: error: unexpected OSError: no space left on device\n"
+    )
+
+
 async def test_a_mid_listing_failure_says_how_to_resume(scripted: ScriptedSecretsManager) -> None:
     """A listing that fails after some pages exits 1 and names the token to resume with."""
     scripted.add_page([minimal_entry("a")], next_token="page-2")
@@ -397,6 +452,15 @@ async def test_a_mid_listing_failure_says_how_to_resume(scripted: ScriptedSecret
     status, out, err = await cli("list", *at(scripted), "-o", "ndjson")
     assert status == 1 and json.loads(out)["Name"] == "a"
     assert err.rstrip().endswith("resume with --starting-token page-2")
+
+
+async def test_tables_are_drawn_with_rich(scripted: ScriptedSecretsManager) -> None:
+    """With rich installed (the cli extra), a table has rich's rule under its header."""
+    scripted.add_page([minimal_entry("a")])
+    status, out, _ = await cli("list", *at(scripted), "--columns", "name,owner")
+    lines = out.splitlines()
+    assert status == 0 and lines[0].split() == ["NAME", "OWNER"]
+    assert set(lines[1]) == {"─"} and lines[2].split() == ["a", "-"]
 
 
 def test_tables_print_without_rich(moto_server: MotoServer, tmp_path: Any) -> None:

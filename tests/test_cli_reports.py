@@ -196,9 +196,12 @@ async def test_pending_deletion_asks_for_planned_deletions(
 
 async def test_reports_across_regions_carry_the_region(scripted: ScriptedSecretsManager) -> None:
     """With several regions a report has a region key and column, and names a failing region."""
-    scripted.add_page([entry("a", OwningService="rds")], region="us-east-1")
-    scripted.add_page([entry("b")], region="eu-west-1")
-    scripted.add_error("ListSecrets", "AccessDeniedException", region="ap-south-1")
+    # Defaults, not queued answers: the report runs twice, as json and as a table.
+    listing = {"us-east-1": [entry("a", OwningService="rds")], "eu-west-1": [entry("b")]}
+    for region, secrets in listing.items():
+        scripted.set_default("ListSecrets", {"SecretList": secrets}, region=region)
+    denied = {"__type": "AccessDeniedException", "message": "no"}
+    scripted.set_default("ListSecrets", denied, status=400, region="ap-south-1")
     flags = ["--endpoint-url", scripted.endpoint_url]
     for region in ("us-east-1", "eu-west-1", "ap-south-1"):
         flags += ["--region", region]
@@ -209,6 +212,11 @@ async def test_reports_across_regions_carry_the_region(scripted: ScriptedSecrets
         {"region": "eu-west-1", "owning_service": None, "count": 1},
     ]
     assert err.startswith("aiosecretsmanager: error: [ap-south-1] ListSecrets")
+    status, out, err = await cli("report", "owners", *flags)
+    rows = [line.split() for line in out.splitlines()]
+    assert status == 1 and rows[1] == ["REGION", "OWNING", "SERVICE", "SECRETS"]
+    assert ["us-east-1", "rds", "1"] in rows and ["eu-west-1", "(unowned)", "1"] in rows
+    assert "[ap-south-1]" in err
 
 
 async def test_empty_and_absent_owning_service_are_one_unowned_row(

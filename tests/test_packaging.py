@@ -133,3 +133,28 @@ def test_fresh_venv_install_runs_with_runtime_deps_only(dist: Path, tmp_path: Pa
     )
     assert demo.returncode == 1
     assert demo.stderr.count("\n") == 1 and "aiosecretsmanager[testing]" in demo.stderr
+
+
+def test_plugin_without_the_testing_extra(dist: Path, tmp_path: Path) -> None:
+    """Without the testing extra, the plugin loads quietly; its fixtures say what to install."""
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=False, symlinks=os.name != "nt").create(env_dir)
+    python = env_dir / "bin" / "python"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
+         str(_only(dist, "*.whl")), "pytest"],
+        check=True, capture_output=True, timeout=240,
+    )  # fmt: skip
+    (tmp_path / "test_downstream.py").write_text(
+        "def test_plain():\n    pass\n\n"
+        "def test_endpoint(aiosecretsmanager_endpoint):\n    pass\n\n"
+        "def test_client(aiosecretsmanager_client):\n    pass\n"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    done = subprocess.run(
+        [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_downstream.py"],
+        capture_output=True, text=True, env=clean, cwd=tmp_path, timeout=120,
+    )  # fmt: skip
+    assert "1 passed" in done.stdout and "2 errors" in done.stdout, done.stdout
+    assert "aiosecretsmanager[testing]" in done.stdout
+    assert "pytest-asyncio is missing" in done.stdout

@@ -925,7 +925,8 @@ async def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise
     except Exception as error:
         # Never a traceback by default, whatever went wrong.
-        report(error, f"{_PROG}: error: unexpected {type(error).__name__}: {error}\n")
+        text = " ".join(str(error).split())
+        report(error, f"{_PROG}: error: unexpected {type(error).__name__}: {text}\n")
         return EXIT_ERROR
     for failure in failures:
         report(failure.error, _error_line(failure, several=ctx.several))
