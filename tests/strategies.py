@@ -15,19 +15,24 @@ SERVICE = botocore.session.get_session().get_service_model("secretsmanager")
 ALWAYS_SENT = {"ARN", "Name", "Key"}
 
 
-def wire(shape: Shape) -> st.SearchStrategy[Any]:
+def wire(shape: Shape, present: tuple[str | int, ...] = ()) -> st.SearchStrategy[Any]:
     """Any value botocore's shape allows, as the service puts it on the wire.
 
     Every member of every structure may appear, so a member the service model gains
-    in a botocore upgrade is generated without a change here.
+    in a botocore upgrade is generated without a change here. ``present`` is a path
+    (member names, and 0 for a list's first item) that every drawn value has.
     """
     kind = shape.type_name
     if kind == "structure":
-        members = {name: wire(member) for name, member in shape.members.items()}  # type: ignore[attr-defined]
-        required = {name: members.pop(name) for name in list(members) if name in ALWAYS_SENT}
+        members = {
+            name: wire(member, present[1:] if present[:1] == (name,) else ())
+            for name, member in shape.members.items()  # type: ignore[attr-defined]
+        }
+        must = ALWAYS_SENT | set(present[:1])  # type: ignore[arg-type]
+        required = {name: members.pop(name) for name in list(members) if name in must}
         return st.fixed_dictionaries(required, optional=members)
     if kind == "list":
-        return st.lists(wire(shape.member), max_size=3)  # type: ignore[attr-defined]
+        return st.lists(wire(shape.member, present[1:]), min_size=len(present[:1]), max_size=3)  # type: ignore[attr-defined]
     if kind == "map":
         return st.dictionaries(wire(shape.key), wire(shape.value), max_size=3)  # type: ignore[attr-defined]
     if kind == "string":

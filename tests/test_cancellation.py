@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from aiosecretsmanager.testing import ScriptedSecretsManager
 
 NO_RETRIES = AioConfig(retries={"mode": "standard", "total_max_attempts": 1})
+# Read-ahead keeps a fetch task of its own in flight: the guarantees hold for it too.
+READ_AHEAD = pytest.mark.parametrize("read_ahead", [0, 2], ids=["plain", "read-ahead"])
 
 
 def _two_pages_then_a_stall(scripted: ScriptedSecretsManager) -> None:
@@ -37,8 +39,9 @@ async def _still_works(sm: SecretsManager, scripted: ScriptedSecretsManager) -> 
     assert (await sm.describe("d")).name == "d"
 
 
+@READ_AHEAD
 async def test_a_timeout_mid_listing_leaves_nothing_behind(
-    scripted: ScriptedSecretsManager,
+    scripted: ScriptedSecretsManager, read_ahead: int
 ) -> None:
     """A timeout that cancels iter_secrets mid-page: no task, no warning, the client works."""
     _two_pages_then_a_stall(scripted)
@@ -47,7 +50,7 @@ async def test_a_timeout_mid_listing_leaves_nothing_behind(
         async with scripted.client(config=NO_RETRIES) as sm:
 
             async def consume() -> None:
-                async for entry in sm.iter_secrets():
+                async for entry in sm.iter_secrets(read_ahead=read_ahead):
                     seen.append(entry.name)
 
             with pytest.raises(asyncio.TimeoutError):
@@ -60,8 +63,9 @@ async def test_a_timeout_mid_listing_leaves_nothing_behind(
     assert not other_tasks()
 
 
+@READ_AHEAD
 async def test_cancelling_the_task_mid_listing_leaves_nothing_behind(
-    scripted: ScriptedSecretsManager,
+    scripted: ScriptedSecretsManager, read_ahead: int
 ) -> None:
     """task.cancel() while a page is in flight: CancelledError, then a working client."""
     _two_pages_then_a_stall(scripted)
@@ -70,7 +74,7 @@ async def test_cancelling_the_task_mid_listing_leaves_nothing_behind(
         async with scripted.client(config=NO_RETRIES) as sm:
 
             async def consume() -> None:
-                async for entry in sm.iter_secrets():
+                async for entry in sm.iter_secrets(read_ahead=read_ahead):
                     seen.append(entry.name)
 
             task = asyncio.create_task(consume())
@@ -120,6 +124,33 @@ async def test_an_abandoned_iterator_is_collected_cleanly(
             del entries
             gc.collect()
             assert ref() is None
+            assert not other_tasks()
+            await _still_works(sm, scripted)
+    assert leaks == Leaks()
+
+
+async def test_an_abandoned_read_ahead_iterator_cancels_its_fetch_cleanly(
+    scripted: ScriptedSecretsManager,
+) -> None:
+    """A read-ahead iterator dropped while its next page is in flight leaves no task or warning."""
+    _two_pages_then_a_stall(scripted)
+    with watch_leaks() as leaks:
+        async with scripted.client(config=NO_RETRIES) as sm:
+            entries = sm.iter_secrets(read_ahead=1)
+            assert (await anext(entries)).name == "a"
+            for _ in range(1000):  # until the stalled page's request is in flight
+                if len(scripted.requests_for("ListSecrets")) == 2:
+                    break
+                await asyncio.sleep(0.01)
+            assert other_tasks()
+            ref = weakref.ref(entries)
+            del entries
+            gc.collect()
+            assert ref() is None
+            for _ in range(10):  # the cancelled fetch unwinds within a few loop turns
+                if not other_tasks():
+                    break
+                await asyncio.sleep(0)
             assert not other_tasks()
             await _still_works(sm, scripted)
     assert leaks == Leaks()

@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+import copy
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aiosecretsmanager import (
+    ExternalSecretRotationMetadataItem,
     Filter,
     InvalidParameterError,
+    ReplicationStatus,
     ResponseValidationError,
+    RotationRules,
     SecretDescription,
+    SecretListEntry,
     SecretListPage,
+    SortBy,
+    SortOrder,
+    Tag,
 )
 from aiosecretsmanager.testing import SeedSecret, seed
 
-from .strategies import SERVICE, wire
+from .strategies import ALWAYS_SENT, SERVICE, wire
 
 if TYPE_CHECKING:
     from botocore.model import Shape
@@ -110,23 +118,120 @@ def test_random_extra_keys_are_kept_and_never_fatal(
     assert page.secrets[0].model_extra == model.model_extra
 
 
-DESCRIBE = SERVICE.shape_for("DescribeSecretResponse")
+_MODELS: tuple[type[BaseModel], ...] = (
+    SecretDescription,
+    SecretListEntry,
+    SecretListPage,
+    Tag,
+    RotationRules,
+    ReplicationStatus,
+    ExternalSecretRotationMetadataItem,
+)
+_KNOWN = set().union(*(_names(model) for model in _MODELS))
+_extra_keys = st.dictionaries(
+    st.text(min_size=1, max_size=10).filter(lambda key: key not in _KNOWN),
+    _json,
+    min_size=1,
+    max_size=2,
+)
 
 
+def with_extras(shape: Shape) -> st.SearchStrategy[Any]:
+    """Like ``wire``, but every structure, at any depth, also has keys the API lacks."""
+    kind = shape.type_name
+    if kind == "structure":
+        members = {name: with_extras(member) for name, member in shape.members.items()}  # type: ignore[attr-defined]
+        required = {name: members.pop(name) for name in list(members) if name in ALWAYS_SENT}
+        known = st.fixed_dictionaries(required, optional=members)
+        return st.builds(lambda body, extra: {**extra, **body}, known, _extra_keys)
+    if kind == "list":
+        return st.lists(with_extras(shape.member), max_size=2)  # type: ignore[attr-defined]
+    return wire(shape)
+
+
+def _assert_extras_kept(shape: Shape, sent: Any, dumped: Any, path: str) -> None:
+    """Every key ``sent`` has that ``shape`` lacks is in ``dumped`` at the same place, equal."""
+    if shape.type_name == "structure":
+        members = shape.members  # type: ignore[attr-defined]
+        for key, value in sent.items():
+            if key in members:
+                _assert_extras_kept(members[key], value, dumped[key], f"{path}.{key}")
+            else:
+                assert dumped.get(key) == value, f"{path}.{key} was not kept"
+    elif shape.type_name == "list":
+        for index, (one, other) in enumerate(zip(sent, dumped, strict=True)):
+            _assert_extras_kept(shape.member, one, other, f"{path}.{index}")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("shape_name", "model"), RESPONSES)
+@given(data=st.data())
+def test_extra_keys_at_any_depth_are_kept(
+    shape_name: str, model: type[BaseModel], data: st.DataObject
+) -> None:
+    """Unknown keys in tags, rotation rules, replicas and entries survive validation and dumps."""
+    shape = SERVICE.shape_for(shape_name)
+    body = data.draw(with_extras(shape))
+    validated = model.model_validate_json(json.dumps(body))
+    _assert_extras_kept(shape, body, json.loads(validated.model_dump_json(by_alias=True)), "")
+    assert model.model_validate(validated.model_dump(by_alias=True)) == validated
+
+
+def _member_paths(shape: Shape, path: tuple[str | int, ...] = ()) -> list[Any]:
+    """(path, shape) of every member at any depth; 0 stands for a list's first item."""
+    found: list[Any] = []
+    if shape.type_name == "structure":
+        for name, member in shape.members.items():  # type: ignore[attr-defined]
+            found.append(((*path, name), member))
+            found += _member_paths(member, (*path, name))
+    elif shape.type_name == "list":
+        found += _member_paths(shape.member, (*path, 0))  # type: ignore[attr-defined]
+    return found
+
+
+def _plant(
+    data: st.DataObject, shape: Shape, body: Any, path: tuple[str | int, ...], value: Any
+) -> None:
+    """Put ``value`` at ``path`` in ``body``, drawing whatever valid parents are missing."""
+    step, rest = path[0], path[1:]
+    if shape.type_name == "list":
+        member = shape.member  # type: ignore[attr-defined]
+        if not body:
+            body.append(data.draw(wire(member, present=rest)))
+    else:
+        member = shape.members[step]  # type: ignore[attr-defined]
+        if not rest:
+            body[step] = value
+            return
+        if body.get(step) is None:
+            body[step] = data.draw(wire(member, present=rest))
+    _plant(data, member, body[step], rest, value)
+
+
+@pytest.mark.parametrize("operation", ["DescribeSecret", "ListSecrets"])
+@settings(max_examples=10)
 @given(data=st.data())
 async def test_a_wrongly_typed_value_is_a_response_validation_error(
-    scripted: ScriptedSecretsManager, scripted_sm: SecretsManager, data: st.DataObject
+    scripted: ScriptedSecretsManager,
+    scripted_sm: SecretsManager,
+    operation: str,
+    data: st.DataObject,
 ) -> None:
-    """Any member given a wrong type raises ResponseValidationError naming it, nothing else."""
-    body = data.draw(wire(DESCRIBE))
-    member = data.draw(st.sampled_from(sorted(DESCRIBE.members)))  # type: ignore[attr-defined]
-    body[member] = data.draw(wrong(DESCRIBE.members[member]))  # type: ignore[attr-defined]
-    scripted.add("DescribeSecret", body)
-    with pytest.raises(ResponseValidationError) as caught:
-        await scripted_sm.describe("any")
-    assert caught.value.operation == "DescribeSecret"
-    assert caught.value.field is not None
-    assert caught.value.field.split(".")[0] == member
+    """Each member, at every depth, given a wrong type raises ResponseValidationError naming it."""
+    shape = SERVICE.shape_for(f"{operation}Response")
+    base = data.draw(wire(shape))
+    # Every member in every example: a random pick could miss a nested one for many runs.
+    for path, member in _member_paths(shape):
+        body = copy.deepcopy(base)
+        _plant(data, shape, body, path, data.draw(wrong(member)))
+        scripted.add(operation, body)
+        with pytest.raises(ResponseValidationError) as caught:
+            if operation == "DescribeSecret":
+                await scripted_sm.describe("any")
+            else:
+                await anext(scripted_sm.iter_pages())
+        assert caught.value.operation == operation
+        assert caught.value.field is not None, path
+        assert caught.value.field.split(".")[: len(path)] == [str(step) for step in path]
 
 
 _not_str = (
@@ -147,8 +252,12 @@ BAD_LISTING: dict[str, st.SearchStrategy[Any]] = {
     | st.dictionaries(st.text(max_size=2), st.text(max_size=2), max_size=2)
     | st.lists(st.integers() | st.text() | st.none(), min_size=1, max_size=3)
     | st.lists(_filter, min_size=11, max_size=12),
-    "sort_order": st.text(max_size=6).filter(lambda v: v not in ("asc", "desc")) | st.integers(),
-    "sort_by": st.text(max_size=6) | st.integers() | st.lists(st.text(), max_size=1),
+    "sort_order": st.text(max_size=6).filter(lambda v: v not in get_args(SortOrder))
+    | st.integers(),
+    # Hypothesis also draws text from string constants in our code, "name" included.
+    "sort_by": st.text(max_size=6).filter(lambda v: v not in get_args(SortBy))
+    | st.integers()
+    | st.lists(st.text(), max_size=1),
     "starting_token": _not_str.filter(lambda v: v is not None) | st.just("") | st.just("t" * 4097),
     "include_planned_deletion": st.none() | st.integers() | st.text(max_size=3),
 }

@@ -135,7 +135,7 @@ async def test_our_logs_errors_and_reprs_hold_no_credential(
 async def test_our_debug_lines_say_what_happened_and_nothing_private(
     moto: MotoServer, capture: _Capture
 ) -> None:
-    """Our DEBUG lines carry operation, request id, attempts, counts and timing; INFO is silent."""
+    """Our DEBUG lines carry operation, page, request id, attempts, counts, timing; INFO silent."""
     await full_run(moto)
     ours = [record for record, _ in capture.records if record.name.startswith("aiosecretsmanager")]
     assert all(record.levelno == logging.DEBUG for record in ours)
@@ -146,7 +146,9 @@ async def test_our_debug_lines_say_what_happened_and_nothing_private(
         r"DescribeSecret ok: request id \S+, 1 attempt\(s\), 1 item\(s\), [\d.]+ ms", text
     )
     assert re.search(r"DescribeSecret ok: request id \S+, 2 attempt\(s\)", text)
-    assert re.search(r"ListSecrets ok: request id \S+, 1 attempt\(s\), 2 item\(s\)", text)
+    # Three secrets in pages of 2: each line says which page of the listing it is.
+    assert re.search(r"ListSecrets page 1 ok: request id \S+, 1 attempt\(s\), 2 item\(s\)", text)
+    assert re.search(r"ListSecrets page 2 ok: request id \S+, 1 attempt\(s\), 1 item\(s\)", text)
     assert re.search(r"DescribeSecret failed: ResourceNotFoundException \(request id \S+", text)
 
 

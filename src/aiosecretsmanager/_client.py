@@ -496,8 +496,12 @@ class SecretsManager:
 
         return list(await asyncio.gather(*(one(secret_id) for secret_id in ids)))
 
-    async def _fetch_page(self, request: Mapping[str, Any], token: str | None) -> SecretListPage:
-        return await self._call(SecretListPage, "ListSecrets", request, resume_token=token)
+    async def _fetch_page(
+        self, request: Mapping[str, Any], token: str | None, number: int
+    ) -> SecretListPage:
+        return await self._call(
+            SecretListPage, "ListSecrets", request, resume_token=token, page=number
+        )
 
     async def _call(
         self,
@@ -507,10 +511,13 @@ class SecretsManager:
         *,
         secret_id: str | None = None,
         resume_token: str | None = None,
+        page: int | None = None,
     ) -> _M:
         client = self.client
         method = client.describe_secret if operation == "DescribeSecret" else client.list_secrets
         started = time.perf_counter()
+        # "ListSecrets page 3": which page of its listing a line is about.
+        what = operation if page is None else f"{operation} page {page}"
         ours = _our_call.set(self._wire_parsing)
         attempts = [0]
         counting = _attempts.set(attempts)
@@ -526,7 +533,7 @@ class SecretsManager:
             )
             logger.debug(
                 "%s failed: %s (request id %s, %s attempt(s), %.1f ms)",
-                operation,
+                what,
                 mapped.code or type(mapped).__name__,
                 mapped.request_id,
                 mapped.attempts,
@@ -562,7 +569,7 @@ class SecretsManager:
             ) from error
         logger.debug(
             "%s ok: request id %s, %s attempt(s), %s item(s), %.1f ms",
-            operation,
+            what,
             request_id,
             attempts[0] or None,
             len(result.secrets) if isinstance(result, SecretListPage) else 1,

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from ._models import SecretListEntry, SecretListPage
     from ._validation import ListParams
 
-    FetchPage = Callable[[dict[str, Any], "str | None"], Awaitable[SecretListPage]]
+    # (request, the token it carries, the page's number in this listing from 1)
+    FetchPage = Callable[[dict[str, Any], "str | None", int], Awaitable[SecretListPage]]
 
 __all__ = ["PageIterator", "ReadAheadPages", "SecretIterator", "notify_request_sent"]
 
@@ -55,6 +56,7 @@ class PageIterator:
             self._seen.add(_token_key(self._token))
         self._repeated: str | None = None
         self._done = False
+        self._fetched = 0
 
     def __aiter__(self) -> PageIterator:
         return self
@@ -79,7 +81,7 @@ class PageIterator:
             request["NextToken"] = self._token
         # State moves on only after a page arrives, so a failed fetch can be retried
         # by calling __anext__ again, and error.resume_token names the same page.
-        page = await self._fetch(request, self._token)
+        page = await self._fetch(request, self._token, self._fetched + 1)
         # One loop turn between this page's parse and the next request's signing,
         # so other tasks run between the two instead of waiting for both. Before
         # _advance: a cancellation here leaves the walk on this page, like one
@@ -89,6 +91,7 @@ class PageIterator:
         return page
 
     def _advance(self, page: SecretListPage) -> None:
+        self._fetched += 1
         if self._remaining is not None:
             self._remaining -= len(page.secrets)
         token = page.next_token
