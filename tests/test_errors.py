@@ -171,28 +171,127 @@ async def test_refused_connection_is_a_transport_error() -> None:
         assert listing.value.resume_token == "resume-here"
 
 
+ODD_BODIES = [
+    ([1, 2], 400, None, SecretsManagerError, "the error body is an array, not an object"),
+    (
+        {"__type": 5, "message": "odd"},
+        400,
+        None,
+        SecretsManagerError,
+        "odd; the error body's __type is a number, not a string",
+    ),
+    (
+        {"__type": "ThrottlingException", "message": {"text": "slow down"}},
+        400,
+        "ThrottlingException",
+        ThrottlingError,
+        "the error body's message is an object, not a string",
+    ),
+    (b"null", 400, None, SecretsManagerError, "the error body is null, not an object"),
+    (b'"denied"', 403, None, SecretsManagerError, "the error body is a string, not an object"),
+    (b"\xff\xfe{}", 400, None, SecretsManagerError, "the error body is not UTF-8 text"),
+    (b"Request blocked", 403, None, SecretsManagerError, "Request blocked"),
+    ([1, 2], 500, None, InternalServiceError, "the error body is an array, not an object"),
+    (b"<html><body>Bad Gateway</body></html>", 502, None, InternalServiceError, "Bad Gateway"),
+    (b"", 500, None, InternalServiceError, "Internal Server Error"),
+    (
+        {"__type": 5, "message": "slow"},
+        429,
+        "TooManyRequestsException",
+        ThrottlingError,
+        "HTTP 429 Too Many Requests",
+    ),
+]
+ODD_BODY_IDS = [
+    "array",
+    "number-type",
+    "object-message",
+    "null",
+    "string",
+    "not-utf8",
+    "not-json",
+    "array-500",
+    "html-502",
+    "empty-500",
+    "number-type-429",
+]
+
+
+@pytest.mark.parametrize(("body", "status", "code", "cls", "message"), ODD_BODIES, ids=ODD_BODY_IDS)
+@pytest.mark.parametrize("wire_parsing", [True, False])
+async def test_odd_error_bodies_stay_typed(
+    scripted: ScriptedSecretsManager,
+    wire_parsing: bool,
+    body: object,
+    status: int,
+    code: str | None,
+    cls: type[SecretsManagerError],
+    message: str,
+) -> None:
+    """An error body botocore cannot read is typed by its status, with status and request id."""
+    scripted.add("DescribeSecret", body, status=status, request_id="req-odd")
+    config = AioConfig(retries={"mode": "standard", "total_max_attempts": 1})
+    async with scripted.client(wire_parsing=wire_parsing, config=config) as sm:
+        with pytest.raises(SecretsManagerError) as caught:
+            await sm.describe("x")
+    error = caught.value
+    assert type(error) is cls
+    assert (error.code, error.message) == (code, message)
+    assert (error.http_status, error.request_id) == (status, "req-odd")
+    assert error.operation == "DescribeSecret"
+    assert isinstance(error.__cause__, ClientError)
+
+
 @pytest.mark.parametrize(
-    ("body", "status"),
+    ("status", "cls"),
     [
-        ([1, 2], 400),
-        ({"__type": 5, "message": "odd"}, 400),
-        (b"<html><body>Bad Gateway</body></html>", 502),
-        (b"", 500),
+        (500, InternalServiceError),
+        (599, InternalServiceError),
+        (600, SecretsManagerError),
+        (999, SecretsManagerError),
+        (418, SecretsManagerError),
     ],
 )
-async def test_odd_error_bodies_stay_typed(
-    scripted: ScriptedSecretsManager, scripted_sm: SecretsManager, body: object, status: int
+async def test_only_statuses_500_to_599_are_internal_service_errors(
+    scripted: ScriptedSecretsManager,
+    scripted_sm: SecretsManager,
+    status: int,
+    cls: type[SecretsManagerError],
 ) -> None:
-    """Error answers botocore cannot read still give a SecretsManagerError, never a raw one."""
-    scripted.add("DescribeSecret", body, status=status, request_id="req-odd")
+    """Without an error code, HTTP 500..599 is InternalServiceError; 600 and up is not a 5xx."""
+    scripted.add("DescribeSecret", {"message": "odd status"}, status=status, request_id="req-st")
     with pytest.raises(SecretsManagerError) as caught:
         await scripted_sm.describe("x")
-    error = caught.value
-    assert error.operation == "DescribeSecret"
-    if status >= 500:
-        assert isinstance(error, InternalServiceError)
-        assert error.http_status == status
-        assert error.request_id == "req-odd"
+    assert type(caught.value) is cls
+    assert (caught.value.http_status, caught.value.code) == (status, None)
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "text"),
+    [
+        ({}, 400, "the service sent no error message"),
+        (b"", 400, "the service sent no error message"),
+        (
+            {"__type": "SomethingNew", "message": " "},
+            400,
+            "SomethingNew: the service sent no error message",
+        ),
+        ({}, 999, "the service sent no error message"),
+    ],
+)
+async def test_an_error_without_a_message_says_so(
+    scripted: ScriptedSecretsManager,
+    scripted_sm: SecretsManager,
+    body: object,
+    status: int,
+    text: str,
+) -> None:
+    """An error with no message says so, instead of botocore's text ending in ": "."""
+    scripted.add("DescribeSecret", body, status=status, request_id="req-bare")
+    with pytest.raises(SecretsManagerError) as caught:
+        await scripted_sm.describe("x")
+    assert caught.value.message == "the service sent no error message"
+    assert str(caught.value) == f"DescribeSecret 'x': {text} (HTTP {status}, request id req-bare)"
 
 
 async def test_aws_max_attempts_from_the_environment_is_honoured(

@@ -1,8 +1,12 @@
 """The built wheel and sdist: metadata, contents, and a fresh install with runtime deps only.
 
-The wheel is built from this source tree (no network: ``--no-isolation`` with the dev
-environment's hatchling) and installed into a new venv by pip, reusing pip's cache.
-The test is skipped only when the build tools are missing, and says so.
+Nothing here asks a package index. The wheel is built from this source tree
+(``--no-isolation`` with the dev environment's hatchling) and installed into a new
+venv by pip with ``--no-index --no-deps``; the venv gets its dependencies from this
+environment instead: exactly the distributions the wheel's requirements need (followed
+recursively, markers honoured, no extras), linked into one directory a ``.pth`` file
+puts on its path. ``pip check`` then proves that set complete. The tests are skipped
+only when the build tools are missing, and say so.
 """
 
 from __future__ import annotations
@@ -15,9 +19,16 @@ import tarfile
 import venv
 import zipfile
 from email.parser import Parser
+from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 ROOT = Path(__file__).parent.parent
 
@@ -53,6 +64,91 @@ def _metadata(wheel: Path) -> tuple[dict[str, list[str]], str]:
     for key, value in message.items():
         fields.setdefault(key, []).append(value)
     return fields, entry_points
+
+
+def _runtime_requirements(wheel: Path) -> list[Requirement]:
+    """The wheel's own requirements that apply here without any extra."""
+    fields, _ = _metadata(wheel)
+    return [
+        req
+        for req in map(Requirement, fields["Requires-Dist"])
+        if req.marker is None or req.marker.evaluate({"extra": ""})
+    ]
+
+
+def _closure(requirements: Iterable[Requirement]) -> dict[str, metadata.Distribution]:
+    """The distributions of this environment that ``requirements`` need, recursively.
+
+    Each requirement brings its distribution and, in turn, that distribution's own
+    requirements whose markers hold here, for no extra or for the extras it names.
+    """
+    found: dict[str, metadata.Distribution] = {}
+    followed: set[tuple[str, frozenset[str]]] = set()
+    todo = [(req, frozenset(req.extras)) for req in requirements]
+    while todo:
+        req, extras = todo.pop()
+        key = canonicalize_name(req.name)
+        if (key, extras) in followed:
+            continue
+        followed.add((key, extras))
+        try:
+            dist = found.get(key) or metadata.distribution(req.name)
+        except metadata.PackageNotFoundError:
+            pytest.fail(f"{req.name} (needed at run time) is not installed in the test env")
+        assert req.specifier.contains(dist.version, prereleases=True), (req, dist.version)
+        found[key] = dist
+        for text in dist.requires or ():
+            child = Requirement(text)
+            if child.marker is None or any(
+                child.marker.evaluate({"extra": extra}) for extra in extras | {""}
+            ):
+                todo.append((child, frozenset(child.extras)))
+    return found
+
+
+def _offline_venv(env_dir: Path, wheel: Path, requirements: Iterable[Requirement]) -> Path:
+    """The python of a new venv holding the wheel and what ``requirements`` need.
+
+    The wheel is installed by pip with no index, no find-links, no config file and no
+    version check; the distributions ``requirements`` need are linked in from this
+    environment, and ``pip check`` must find nothing missing.
+    """
+    venv.EnvBuilder(with_pip=False, symlinks=True).create(env_dir)
+    python = env_dir / "bin" / "python"
+    linked = env_dir / "runtime-deps"
+    linked.mkdir()
+    for dist in _closure(requirements).values():
+        if dist.files is None:
+            pytest.fail(f"{dist.metadata['Name']} has no RECORD: cannot tell its files")
+        root = Path(str(dist.locate_file("")))
+        tops = {path.parts[0] for path in dist.files} - {"..", "__pycache__"}
+        for top in sorted(tops):
+            if not (linked / top).exists():
+                (linked / top).symlink_to(root / top)
+    site_packages = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        capture_output=True, text=True, check=True, timeout=60,
+    ).stdout.strip()  # fmt: skip
+    Path(site_packages, "runtime-deps.pth").write_text(f"{linked}\n")
+    offline = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "PYTHON"))}
+    offline.update(
+        PIP_NO_INDEX="1",
+        PIP_FIND_LINKS="",
+        PIP_EXTRA_INDEX_URL="",
+        PIP_CONFIG_FILE=os.devnull,
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
+    )
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
+         "--no-index", "--no-deps", str(wheel)],
+        check=True, capture_output=True, env=offline, timeout=240,
+    )  # fmt: skip
+    checked = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "check"],
+        capture_output=True, text=True, env=offline, timeout=120,
+    )  # fmt: skip
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    return python
 
 
 def test_wheel_metadata(dist: Path) -> None:
@@ -95,24 +191,17 @@ def test_sdist_carries_sources_tests_docs_and_license(dist: Path) -> None:
 
 def test_fresh_venv_install_runs_with_runtime_deps_only(dist: Path, tmp_path: Path) -> None:
     """In a new venv with only the wheel and its runtime deps: py.typed, import, --help."""
+    dev_only = ("rich", "moto", "pytest", "types_aiobotocore_secretsmanager")
+    # They are here, beside the runtime deps the venv gets: it must not get them too.
+    assert all(importlib.util.find_spec(name) for name in dev_only)
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=False, symlinks=os.name != "nt").create(env_dir)
-    python = env_dir / "bin" / "python"
     wheel = _only(dist, "*.whl")
-    # The dev environment's pip installs into the new interpreter (--python): no
-    # ensurepip, and pip's cache serves the dependencies.
-    subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", str(wheel)],
-        check=True,
-        capture_output=True,
-        timeout=240,
-    )
+    python = _offline_venv(env_dir, wheel, _runtime_requirements(wheel))
     probe = (
         "import importlib.util, pathlib, aiosecretsmanager as a\n"
         "print(a.__version__)\n"
         "print((pathlib.Path(a.__file__).parent / 'py.typed').is_file())\n"
-        "print([m for m in ('rich', 'moto', 'pytest', 'types_aiobotocore_secretsmanager')"
-        " if importlib.util.find_spec(m)])\n"
+        f"print([m for m in {dev_only!r} if importlib.util.find_spec(m)])\n"
     )
     clean = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     done = subprocess.run(
@@ -137,14 +226,9 @@ def test_fresh_venv_install_runs_with_runtime_deps_only(dist: Path, tmp_path: Pa
 
 def test_plugin_without_the_testing_extra(dist: Path, tmp_path: Path) -> None:
     """Without the testing extra, the plugin loads quietly; its fixtures say what to install."""
-    env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=False, symlinks=os.name != "nt").create(env_dir)
-    python = env_dir / "bin" / "python"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
-         str(_only(dist, "*.whl")), "pytest"],
-        check=True, capture_output=True, timeout=240,
-    )  # fmt: skip
+    wheel = _only(dist, "*.whl")
+    needed = [*_runtime_requirements(wheel), Requirement("pytest")]
+    python = _offline_venv(tmp_path / "venv", wheel, needed)
     (tmp_path / "test_downstream.py").write_text(
         "def test_plain():\n    pass\n\n"
         "def test_endpoint(aiosecretsmanager_endpoint):\n    pass\n\n"

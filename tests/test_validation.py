@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from aiosecretsmanager import Filter, InvalidParameterError, SecretsManager
 from aiosecretsmanager.testing import ScriptedSecretsManager
@@ -123,6 +126,49 @@ def test_filter_model_validate_raises_invalid_parameter() -> None:
         Filter.model_validate({"key": "bogus", "values": ["a"]})
     with pytest.raises(InvalidParameterError):
         Filter.model_validate_json('{"key": "name", "values": []}')
+
+
+_KEYS = "description, name, tag-key, tag-value, primary-region, owning-service, all"
+_FILTER_ENTRY_POINTS: dict[str, Callable[[dict[str, Any]], Filter]] = {
+    "constructor": lambda data: Filter(**data),
+    "model_validate": Filter.model_validate,
+    "model_validate_json": lambda data: Filter.model_validate_json(json.dumps(data)),
+    "model_validate_strings": Filter.model_validate_strings,
+}
+
+
+@pytest.mark.parametrize("entry", _FILTER_ENTRY_POINTS)
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"key": "name", "values": []},
+            "filters: values: Tuple should have at least 1 item after validation, not 0",
+        ),
+        ({"key": "bogus", "values": ["a"]}, f"filters: key must be one of {_KEYS}"),
+        ({"values": ["a"]}, f"filters: key must be one of {_KEYS}"),
+        ({"key": "name", "values": ["a"], "x": "1"}, "filters: x: Extra inputs are not permitted"),
+        (
+            {"key": "name", "values": ["a;b"]},
+            "filters: values.0: String should match pattern '^!?[a-zA-Z0-9 :_@/+=.\\-!]*$'",
+        ),
+    ],
+    ids=["no-values", "bad-key", "missing-key", "extra-field", "bad-value"],
+)
+def test_every_way_to_make_a_filter_reports_bad_input_alike(
+    entry: str, data: dict[str, Any], message: str
+) -> None:
+    """Constructor and model_validate(_json, _strings) raise one InvalidParameterError text."""
+    with pytest.raises(InvalidParameterError) as caught:
+        _FILTER_ENTRY_POINTS[entry](data)
+    assert str(caught.value) == message
+    assert isinstance(caught.value.__cause__, ValidationError)
+
+
+def test_filter_model_validate_strings_reads_strings() -> None:
+    """model_validate_strings builds the same filter from a dict of strings."""
+    loaded = Filter.model_validate_strings({"key": "tag-key", "values": ["team"]})
+    assert loaded == Filter(key="tag-key", values=["team"])
 
 
 @pytest.mark.parametrize(

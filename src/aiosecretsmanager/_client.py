@@ -98,15 +98,19 @@ def _capture_body(
 
     botocore's parser drops fields its model does not know and builds tzlocal
     datetimes; validating the raw bytes keeps every field and reads timestamps as
-    UTC. Error bodies are left alone: retries and error codes stay botocore's.
+    UTC. Error bodies stay botocore's to parse (retries and error codes are its),
+    once they are in a shape its parser can read.
     """
     wire_parsing = _our_call.get()
     if wire_parsing is None:
         return
     status = response_dict.get("status_code", 500)
-    if status == 429:
-        _name_bare_429(response_dict)
-    if status >= 300 or not wire_parsing:
+    if status >= 300:
+        _make_error_body_readable(response_dict)
+        if status == 429:
+            _name_bare_429(response_dict)
+        return
+    if not wire_parsing:
         return
     body = response_dict.get("body")
     if isinstance(body, (bytes, bytearray)):
@@ -116,6 +120,55 @@ def _capture_body(
 
 def _request_sent(**_: Any) -> None:
     notify_request_sent()
+
+
+_JSON_KINDS = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+
+
+def _json_kind(value: object) -> str:
+    if value is None:
+        return "null"
+    return _JSON_KINDS.get(type(value), "a number")
+
+
+def _make_error_body_readable(response_dict: dict[str, Any]) -> None:
+    """Give botocore's JSON error parser a body it can read, saying what was wrong.
+
+    botocore reads an error body as a UTF-8 JSON object whose ``__type`` and
+    ``message`` are strings; anything else (a JSON array, an integer ``__type``,
+    bytes that are not UTF-8) makes its parser raise, and the status and request id
+    are lost with it. Such a body is replaced by one botocore reads, with the same
+    ``__type`` and message where they were strings, so the error is typed by its
+    code or HTTP status as usual. Text that is not JSON is left to botocore, which
+    keeps it as the message.
+    """
+    body = response_dict.get("body")
+    if not isinstance(body, (bytes, bytearray)) or not body.strip():
+        return
+    try:
+        parsed = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        parsed, problems = {}, ["the error body is not UTF-8 text"]
+    except ValueError:
+        return
+    else:
+        problems = []
+    if not isinstance(parsed, dict):
+        problems.append(f"the error body is {_json_kind(parsed)}, not an object")
+        parsed = {}
+    code = parsed.get("__type")
+    message = parsed.get("message", parsed.get("Message"))
+    for name, value in (("__type", code), ("message", message)):
+        if value is not None and not isinstance(value, str):
+            problems.append(f"the error body's {name} is {_json_kind(value)}, not a string")
+    if not problems:
+        return
+    readable: dict[str, str] = {"message": "; ".join(problems)}
+    if isinstance(message, str) and message.strip():
+        readable["message"] = f"{message}; {readable['message']}"
+    if isinstance(code, str):
+        readable["__type"] = code
+    response_dict["body"] = json.dumps(readable).encode()
 
 
 def _name_bare_429(response_dict: dict[str, Any]) -> None:

@@ -198,7 +198,7 @@ def _class_for(code: str | None, http_status: int | None) -> type[SecretsManager
         return _CODE_TO_CLASS[code]
     if http_status == 429:
         return ThrottlingError
-    if http_status is not None and http_status >= 500:
+    if http_status is not None and 500 <= http_status <= 599:
         return InternalServiceError
     return SecretsManagerError
 
@@ -218,9 +218,13 @@ def _client_error_fields(error: ClientError) -> dict[str, Any]:
     # no AWS error code, and http_status carries it already.
     if not isinstance(code, str) or not code or code.isdigit():
         code = None
+    message = body.get("Message")
+    if not isinstance(message, str) or not message.strip():
+        # botocore's own text would end in a dangling ": " here.
+        message = "the service sent no error message"
     return {
         "code": code,
-        "message": body.get("Message") or str(error),
+        "message": message,
         "request_id": request_id or None,
         "http_status": status if isinstance(status, int) else None,
         "attempts": retries + 1 if isinstance(retries, int) else None,
@@ -285,8 +289,9 @@ def map_botocore_error(
     if isinstance(error, (aiohttp.ClientError, OSError, asyncio.TimeoutError)):
         # What escaped botocore's own wrapping is still the network failing.
         return TransportError(f"{type(error).__name__}: {error}", **where)
-    # Anything else came out of botocore's parser choking on a body of the wrong shape
-    # (an error body that is a JSON list, a non-string __type).
+    # Anything else came out of botocore's parser choking on a body of the wrong shape.
+    # Our before-parse hook makes the error bodies we know of readable to it (a JSON
+    # list, a non-string __type): this is for whatever shape comes next.
     return ResponseValidationError(
         f"the service's answer could not be read ({type(error).__name__}: {error})", **where
     )

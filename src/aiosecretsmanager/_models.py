@@ -16,7 +16,16 @@ import itertools
 import textwrap
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeVar, get_args
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    NoReturn,
+    TypeVar,
+    get_args,
+)
 
 from pydantic import (
     AfterValidator,
@@ -431,11 +440,18 @@ class Filter(_Documented, BaseModel):
     ]
     """1 to 10 values of up to 512 characters: letters, digits, space and ``:_@/+=.-!``."""
 
-    def __init__(self, *, key: FilterKey, values: Sequence[str]) -> None:
-        try:
-            super().__init__(key=key, values=values)
-        except ValidationError as error:
-            raise InvalidParameterError(_describe_filter_error(error)) from error
+    if TYPE_CHECKING:
+
+        def __init__(self, *, key: FilterKey, values: Sequence[str]) -> None: ...
+
+    else:
+        # Any keywords at run time, so a missing or unknown field is pydantic's to
+        # report (and ours to turn into InvalidParameterError), not a TypeError.
+        def __init__(self, **data: Any) -> None:
+            try:
+                super().__init__(**data)
+            except ValidationError as error:
+                raise InvalidParameterError(_describe_filter_error(error)) from error
 
     @classmethod
     def model_validate(cls, obj: Any, **kwargs: Any) -> Self:
@@ -447,7 +463,7 @@ class Filter(_Documented, BaseModel):
         try:
             return super().model_validate(obj, **kwargs)
         except ValidationError as error:
-            raise InvalidParameterError(_describe_filter_error(error)) from error
+            _raise_filter_error(error)
 
     @classmethod
     def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> Self:
@@ -459,11 +475,33 @@ class Filter(_Documented, BaseModel):
         try:
             return super().model_validate_json(json_data, **kwargs)
         except ValidationError as error:
-            raise InvalidParameterError(_describe_filter_error(error)) from error
+            _raise_filter_error(error)
+
+    @classmethod
+    def model_validate_strings(cls, obj: Any, **kwargs: Any) -> Self:
+        """Validate a filter from a dict of strings, as a config file gives them.
+
+        Raises:
+            InvalidParameterError: The key or values are not allowed.
+        """
+        try:
+            return super().model_validate_strings(obj, **kwargs)
+        except ValidationError as error:
+            _raise_filter_error(error)
 
     def to_request(self) -> dict[str, Any]:
         """The filter as the ListSecrets request spells it."""
         return {"Key": self.key, "Values": list(self.values)}
+
+
+def _raise_filter_error(error: ValidationError) -> NoReturn:
+    first = error.errors()[0]
+    inner = first.get("ctx", {}).get("error")
+    if isinstance(inner, InvalidParameterError):
+        # Validation runs __init__, and pydantic reports what it raised as a value
+        # error: raise that one, whose message and cause name the bad field.
+        raise inner
+    raise InvalidParameterError(_describe_filter_error(error)) from error
 
 
 def _describe_filter_error(error: ValidationError) -> str:
