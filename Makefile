@@ -46,7 +46,7 @@ docs: $(STAMP)
 
 dist: $(STAMP)
 	rm -rf dist
-	$(BIN)/python -m build --outdir dist .
+	$(BIN)/python -m build --no-isolation --outdir dist .
 	$(BIN)/twine check --strict dist/*
 
 pytest: $(STAMP)
