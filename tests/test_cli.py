@@ -589,3 +589,28 @@ async def test_max_items_holds_even_when_the_service_sends_more(
     status, out, _ = await cli("list", *at(scripted), "-o", "ndjson", "--max-items", "2")
     assert status == 0
     assert [json.loads(line)["Name"] for line in out.splitlines()] == ["s0", "s1"]
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        ["--endpoint-url", "http://[::1", "--region", "us-east-1"],
+        ["--endpoint-url", "http://user:hunter2@127.0.0.1:1", "--region", "us-east-1"],
+        ["--endpoint-url", "http://user:hunter2@127.0.0.1:99999", "--region", "us-east-1"],
+        ["--endpoint-url", "SCRIPTED", "--region", "eu-west-1\n"],
+        ["--endpoint-url", "SCRIPTED", "--region", "us-east-1", "--region", "eu west 1"],
+    ],
+)
+@pytest.mark.parametrize("command", [["list"], ["describe", "x"], ["report", "owners"]])
+async def test_a_bad_endpoint_or_region_exits_2_in_one_line(
+    flags: list[str], command: list[str], scripted: ScriptedSecretsManager
+) -> None:
+    """A malformed endpoint, one with a password, or a bad region: exit 2, one line, no request."""
+    flags = [scripted.endpoint_url if flag == "SCRIPTED" else flag for flag in flags]
+    status, out, err = await cli(*command, *flags)
+    assert (status, out) == (2, "")
+    assert err.count("\n") == 1 and err.startswith("aiosecretsmanager: error: ")
+    assert "unexpected" not in err and "hunter2" not in err
+    assert "endpoint_url" in err or "region_name" in err
+    # Every region's client is built before any region sends a request.
+    assert scripted.requests == []

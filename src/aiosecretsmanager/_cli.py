@@ -905,6 +905,11 @@ async def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
         return EXIT_USAGE
     try:
+        if args.command != "demo":
+            # A bad --region or --endpoint-url fails here, for every region, before
+            # any region sends a request.
+            for region in ctx.regions:
+                ctx.client(region)
         if args.command == "demo":
             from ._demo import run_demo
 
