@@ -6,6 +6,7 @@ import io
 import json
 import os
 import re
+import shlex
 import socket
 import subprocess
 import sys
@@ -440,8 +441,8 @@ async def test_an_unexpected_error_is_one_line_too(scripted: ScriptedSecretsMana
     err = io.StringIO()
     status = await run(["list", *at(scripted)], out=Full(), err=err)
     assert status == 1
-    assert (
-        err.getvalue() == "aiosecretsmanager: error: unexpected OSError: no space left on device\n"
+    assert err.getvalue() == (
+        "aiosecretsmanager: error: unexpected OSError: no space left\\x0aon device\n"
     )
 
 
@@ -589,6 +590,43 @@ async def test_max_items_holds_even_when_the_service_sends_more(
     status, out, _ = await cli("list", *at(scripted), "-o", "ndjson", "--max-items", "2")
     assert status == 0
     assert [json.loads(line)["Name"] for line in out.splitlines()] == ["s0", "s1"]
+
+
+async def test_service_text_in_an_error_line_is_escaped_as_in_tables(
+    scripted: ScriptedSecretsManager,
+) -> None:
+    """Control characters in the service's code and message print escaped, on one line."""
+    scripted.add_error("DescribeSecret", "AccessDeniedException", "line1\nline2\x1b[31m red\x07")
+    status, _, err = await cli("describe", "x", *at(scripted))
+    assert status == 1 and err.count("\n") == 1
+    assert "\x1b" not in err and "\x07" not in err
+    assert "line1\\x0aline2\\x1b[31m red\\x07" in err
+    scripted.add_error("DescribeSecret", "Bad\x1b[31mCode\u2028", "m")
+    status, _, err = await cli("describe", "x", *at(scripted))
+    assert status == 1 and err.count("\n") == 1 and len(err.splitlines()) == 1
+    assert "\x1b" not in err and "Bad\\x1b[31mCode\\u2028: m" in err
+
+
+@pytest.mark.parametrize(
+    ("token", "shown"),
+    [
+        ("T\x1b[2J\nX", "'T\\x1b[2J\\x0aX'"),
+        ("a b'c$(rm -rf ~);d", "'a b'\"'\"'c$(rm -rf ~);d'"),
+        ("plain+token/==", "plain+token/=="),
+    ],
+)
+async def test_the_resume_token_is_escaped_then_shell_quoted(
+    token: str, shown: str, scripted: ScriptedSecretsManager
+) -> None:
+    """The resume hint stays on one line and pastes into a shell as one argument."""
+    scripted.add_page([minimal_entry("a")], next_token=token)
+    scripted.add_error("ListSecrets", "AccessDeniedException")
+    status, _, err = await cli("list", *at(scripted), "-o", "ndjson")
+    assert status == 1 and err.count("\n") == 1 and "\x1b" not in err
+    hint = err.rstrip("\n").rpartition("; resume with --starting-token ")[2]
+    assert hint == shown
+    if token.isprintable():
+        assert shlex.split(hint) == [token]
 
 
 @pytest.mark.parametrize(

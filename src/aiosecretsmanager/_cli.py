@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import re
+import shlex
 import sys
 import time
 import traceback
@@ -301,12 +302,21 @@ def _filters(pairs: Sequence[tuple[str, str]]) -> list[Filter]:
 # -- output --------------------------------------------------------------------------
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# C0 and C1 controls, and the two Unicode line breaks that str.splitlines() honours.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def _printable(text: str) -> str:
-    """Show control characters as escapes: service data must not drive the terminal."""
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+    """Show control characters as escapes: service data must not drive the terminal.
+
+    Newlines are escaped too, so a table cell or an error stays on one line.
+    """
+    return _CONTROL.sub(_escape, text)
 
 
 def _is_tty(stream: TextIO) -> bool:
@@ -850,13 +860,17 @@ _REPORTS = {
 
 
 def _error_line(failure: _Failure, *, several: bool) -> str:
-    where = f"[{failure.region or 'default region'}] " if several else ""
-    text = " ".join(str(failure.error).split())
+    """One line: the error with control characters escaped as in tables.
+
+    The resume token is escaped too, then shell-quoted, so the hint can be pasted.
+    """
+    where = f"[{_printable(failure.region or 'default region')}] " if several else ""
+    text = _printable(str(failure.error))
     token = failure.error.resume_token
     if token:
-        text += f"; resume with --starting-token {token}"
-        if several:
-            text += f" --region {failure.region}"
+        text += f"; resume with --starting-token {shlex.quote(_printable(token))}"
+        if several and failure.region:
+            text += f" --region {shlex.quote(_printable(failure.region))}"
     return f"{_PROG}: error: {where}{text}\n"
 
 
@@ -930,7 +944,7 @@ async def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise
     except Exception as error:
         # Never a traceback by default, whatever went wrong.
-        text = " ".join(str(error).split())
+        text = _printable(str(error))
         report(error, f"{_PROG}: error: unexpected {type(error).__name__}: {text}\n")
         return EXIT_ERROR
     for failure in failures:
