@@ -652,3 +652,20 @@ async def test_a_bad_endpoint_or_region_exits_2_in_one_line(
     assert "endpoint_url" in err or "region_name" in err
     # Every region's client is built before any region sends a request.
     assert scripted.requests == []
+
+
+async def test_a_listing_that_fails_at_its_first_page_does_not_say_part_way(
+    scripted: ScriptedSecretsManager,
+) -> None:
+    """The INCOMPLETE mark says the listing failed before its first page when it did."""
+    scripted.add_error("ListSecrets", "AccessDeniedException")
+    status, out, _ = await cli("list", *at(scripted))
+    assert status == 1 and "part-way" not in out
+    assert out.endswith(
+        "0 secret(s); INCOMPLETE: us-east-1 failed before its first page (see the error)\n"
+    )
+    scripted.add_page([minimal_entry("a")], next_token="t1")
+    scripted.add_error("ListSecrets", "AccessDeniedException")
+    status, out, _ = await cli("list", *at(scripted))
+    assert status == 1
+    assert out.endswith("1 secret(s); INCOMPLETE: us-east-1 failed part-way (see the error)\n")
