@@ -654,6 +654,21 @@ async def test_a_bad_endpoint_or_region_exits_2_in_one_line(
     assert scripted.requests == []
 
 
+async def test_describe_without_credentials_exits_2_in_one_line(
+    scripted: ScriptedSecretsManager, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No credentials is a configuration error for describe too: exit 2, one line, no request."""
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    for ids in (["x"], ["x", "y"]):
+        status, out, err = await cli("describe", *ids, *at(scripted))
+        assert (status, out) == (2, "")
+        assert err.count("\n") == 1 and "credentials" in err
+    status, _, err = await cli("list", *at(scripted))
+    assert status == 2 and "credentials" in err
+    assert scripted.requests == []
+
+
 async def test_a_listing_that_fails_at_its_first_page_does_not_say_part_way(
     scripted: ScriptedSecretsManager,
 ) -> None:

@@ -636,7 +636,12 @@ async def _describe(ctx: _Context) -> list[_Failure]:
                 try:
                     return await sm.describe(secret_id)
                 except SecretsManagerError as error:
-                    if isinstance(error, InvalidParameterError) and error.http_status is None:
+                    # Bad arguments and a missing configuration (no credentials) are
+                    # the command's, not this secret's: exit 2 like list and report.
+                    if (
+                        isinstance(error, (InvalidParameterError, ConfigurationError))
+                        and error.http_status is None
+                    ):
                         raise
                     return _Failure(region, error, secret_id)
 
