@@ -6,6 +6,7 @@ import io
 import json
 import os
 import re
+import shlex
 import socket
 import subprocess
 import sys
@@ -440,8 +441,8 @@ async def test_an_unexpected_error_is_one_line_too(scripted: ScriptedSecretsMana
     err = io.StringIO()
     status = await run(["list", *at(scripted)], out=Full(), err=err)
     assert status == 1
-    assert (
-        err.getvalue() == "aiosecretsmanager: error: unexpected OSError: no space left on device\n"
+    assert err.getvalue() == (
+        "aiosecretsmanager: error: unexpected OSError: no space left\\x0aon device\n"
     )
 
 
@@ -589,3 +590,97 @@ async def test_max_items_holds_even_when_the_service_sends_more(
     status, out, _ = await cli("list", *at(scripted), "-o", "ndjson", "--max-items", "2")
     assert status == 0
     assert [json.loads(line)["Name"] for line in out.splitlines()] == ["s0", "s1"]
+
+
+async def test_service_text_in_an_error_line_is_escaped_as_in_tables(
+    scripted: ScriptedSecretsManager,
+) -> None:
+    """Control characters in the service's code and message print escaped, on one line."""
+    scripted.add_error("DescribeSecret", "AccessDeniedException", "line1\nline2\x1b[31m red\x07")
+    status, _, err = await cli("describe", "x", *at(scripted))
+    assert status == 1 and err.count("\n") == 1
+    assert "\x1b" not in err and "\x07" not in err
+    assert "line1\\x0aline2\\x1b[31m red\\x07" in err
+    scripted.add_error("DescribeSecret", "Bad\x1b[31mCode\u2028", "m")
+    status, _, err = await cli("describe", "x", *at(scripted))
+    assert status == 1 and err.count("\n") == 1 and len(err.splitlines()) == 1
+    assert "\x1b" not in err and "Bad\\x1b[31mCode\\u2028: m" in err
+
+
+@pytest.mark.parametrize(
+    ("token", "shown"),
+    [
+        ("T\x1b[2J\nX", "'T\\x1b[2J\\x0aX'"),
+        ("a b'c$(rm -rf ~);d", "'a b'\"'\"'c$(rm -rf ~);d'"),
+        ("plain+token/==", "plain+token/=="),
+    ],
+)
+async def test_the_resume_token_is_escaped_then_shell_quoted(
+    token: str, shown: str, scripted: ScriptedSecretsManager
+) -> None:
+    """The resume hint stays on one line and pastes into a shell as one argument."""
+    scripted.add_page([minimal_entry("a")], next_token=token)
+    scripted.add_error("ListSecrets", "AccessDeniedException")
+    status, _, err = await cli("list", *at(scripted), "-o", "ndjson")
+    assert status == 1 and err.count("\n") == 1 and "\x1b" not in err
+    hint = err.rstrip("\n").rpartition("; resume with --starting-token ")[2]
+    assert hint == shown
+    if token.isprintable():
+        assert shlex.split(hint) == [token]
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        ["--endpoint-url", "http://[::1", "--region", "us-east-1"],
+        ["--endpoint-url", "http://user:hunter2@127.0.0.1:1", "--region", "us-east-1"],
+        ["--endpoint-url", "http://user:hunter2@127.0.0.1:99999", "--region", "us-east-1"],
+        ["--endpoint-url", "SCRIPTED", "--region", "eu-west-1\n"],
+        ["--endpoint-url", "SCRIPTED", "--region", "us-east-1", "--region", "eu west 1"],
+    ],
+)
+@pytest.mark.parametrize("command", [["list"], ["describe", "x"], ["report", "owners"]])
+async def test_a_bad_endpoint_or_region_exits_2_in_one_line(
+    flags: list[str], command: list[str], scripted: ScriptedSecretsManager
+) -> None:
+    """A malformed endpoint, one with a password, or a bad region: exit 2, one line, no request."""
+    flags = [scripted.endpoint_url if flag == "SCRIPTED" else flag for flag in flags]
+    status, out, err = await cli(*command, *flags)
+    assert (status, out) == (2, "")
+    assert err.count("\n") == 1 and err.startswith("aiosecretsmanager: error: ")
+    assert "unexpected" not in err and "hunter2" not in err
+    assert "endpoint_url" in err or "region_name" in err
+    # Every region's client is built before any region sends a request.
+    assert scripted.requests == []
+
+
+async def test_describe_without_credentials_exits_2_in_one_line(
+    scripted: ScriptedSecretsManager, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No credentials is a configuration error for describe too: exit 2, one line, no request."""
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    for ids in (["x"], ["x", "y"]):
+        status, out, err = await cli("describe", *ids, *at(scripted))
+        assert (status, out) == (2, "")
+        assert err.count("\n") == 1 and "credentials" in err
+    status, _, err = await cli("list", *at(scripted))
+    assert status == 2 and "credentials" in err
+    assert scripted.requests == []
+
+
+async def test_a_listing_that_fails_at_its_first_page_does_not_say_part_way(
+    scripted: ScriptedSecretsManager,
+) -> None:
+    """The INCOMPLETE mark says the listing failed before its first page when it did."""
+    scripted.add_error("ListSecrets", "AccessDeniedException")
+    status, out, _ = await cli("list", *at(scripted))
+    assert status == 1 and "part-way" not in out
+    assert out.endswith(
+        "0 secret(s); INCOMPLETE: us-east-1 failed before its first page (see the error)\n"
+    )
+    scripted.add_page([minimal_entry("a")], next_token="t1")
+    scripted.add_error("ListSecrets", "AccessDeniedException")
+    status, out, _ = await cli("list", *at(scripted))
+    assert status == 1
+    assert out.endswith("1 secret(s); INCOMPLETE: us-east-1 failed part-way (see the error)\n")

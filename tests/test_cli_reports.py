@@ -7,6 +7,8 @@ import json
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
+import pytest
+
 from aiosecretsmanager._cli import run
 from aiosecretsmanager.testing import SeedSecret, seed
 
@@ -234,3 +236,37 @@ async def test_empty_and_absent_owning_service_are_one_unowned_row(
     assert status == 0
     counts = {r["owning_service"]: r["count"] for r in json.loads(out)}
     assert counts == {None: 2, "rds": 1}
+
+
+@pytest.mark.parametrize("report", ["owners", "rotation", "unused", "pending-deletion"])
+async def test_a_report_whose_listing_fails_part_way_says_so(
+    report: str, scripted: ScriptedSecretsManager
+) -> None:
+    """A failed listing: the table is marked INCOMPLETE, json and ndjson print nothing, exit 1."""
+    page = [entry("a", DeletedDate=_days_ago(-3)), entry("b", DeletedDate=_days_ago(-5))]
+    for output in ("table", "json", "ndjson"):
+        scripted.add_page(page, next_token="t1")
+        scripted.add_error("ListSecrets", "AccessDeniedException")
+        status, out, err = await cli("report", report, *at(scripted), "-o", output)
+        assert status == 1
+        assert err.count("\n") == 1 and err.endswith("resume with --starting-token t1\n")
+        if output == "table":
+            summaries = [line for line in out.splitlines() if "secret(s)" in line]
+            assert summaries
+            for line in summaries:
+                assert line.endswith("; INCOMPLETE: us-east-1 failed part-way (see the error)")
+        else:
+            assert out == ""
+
+
+async def test_a_report_whose_first_page_fails_does_not_say_part_way(
+    scripted: ScriptedSecretsManager,
+) -> None:
+    """A listing that failed before any page is marked as such, not as failed part-way."""
+    scripted.add_error("ListSecrets", "AccessDeniedException")
+    status, out, _ = await cli("report", "owners", *at(scripted))
+    assert status == 1 and "part-way" not in out
+    assert out.endswith(
+        "0 secret(s), 0 unowned; INCOMPLETE: us-east-1 failed before its first page "
+        "(see the error)\n"
+    )

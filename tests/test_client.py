@@ -188,6 +188,9 @@ def test_from_client_rejects_other_objects(moto: MotoServer) -> None:
     for candidate in (object(), sync_client):
         with pytest.raises(InvalidParameterError, match="secretsmanager client"):
             SecretsManager.from_client(candidate)  # type: ignore[arg-type]
+    # boto3's class is also called SecretsManager: the message names its module.
+    with pytest.raises(InvalidParameterError, match=r"not botocore\.client\.SecretsManager$"):
+        SecretsManager.from_client(sync_client)  # type: ignore[arg-type]
     sync_client.close()
 
 
@@ -223,18 +226,58 @@ async def test_no_region_is_a_configuration_error(
             pass
 
 
+async def test_unknown_profile_is_a_configuration_error() -> None:
+    """A profile the config files do not have fails on entering the block, typed."""
+    with pytest.raises(ConfigurationError, match="no-such-profile"):
+        async with SecretsManager(profile_name="no-such-profile", region_name="us-east-1"):
+            pass
+
+
 @pytest.mark.parametrize(
-    ("kwargs", "message"),
+    "region", ["us east 1", "eu-west-1\n", " eu-west-1", "eu-west-1 ", "eu_west_1", "-eu", "EU"]
+)
+def test_bad_region_names_fail_at_construction(region: str) -> None:
+    """A region_name that is not one lower-case DNS label, whitespace included, fails at once."""
+    with pytest.raises(InvalidParameterError, match="region_name"):
+        SecretsManager(region_name=region)
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "eu-west-1", "us-gov-west-1", "cn-north-1"])
+def test_real_region_names_are_accepted(region: str) -> None:
+    """Region names as AWS spells them pass the check."""
+    SecretsManager(region_name=region)
+
+
+@pytest.mark.parametrize(
+    "url",
     [
-        ({"region_name": "us east 1"}, "region_name"),
-        ({"profile_name": "no-such-profile", "region_name": "us-east-1"}, "no-such-profile"),
+        "http://user:hunter2@127.0.0.1:4566",
+        "https://:hunter2@example.com",
+        "http://user:hunter2@[::1",
+        "http://user:hunter2@127.0.0.1:99999",
+        "http://user:hunter2/x@127.0.0.1",
     ],
 )
-async def test_bad_setup_is_a_configuration_error(kwargs: dict[str, str], message: str) -> None:
-    """A bad endpoint, region or profile fails on entering the block, typed."""
-    with pytest.raises(ConfigurationError, match=message):
-        async with SecretsManager(**kwargs):  # type: ignore[arg-type]
-            pass
+def test_endpoint_url_with_a_password_is_refused_without_echoing_it(url: str) -> None:
+    """user:password@ in endpoint_url fails at once, and no message shows the password."""
+    with pytest.raises(InvalidParameterError, match="endpoint_url") as caught:
+        SecretsManager(endpoint_url=url)
+    assert "hunter2" not in str(caught.value) and "hunter2" not in repr(caught.value.args)
+
+
+async def test_configured_endpoint_with_a_password_is_refused_without_echoing_it(
+    monkeypatch: pytest.MonkeyPatch, scripted: ScriptedSecretsManager
+) -> None:
+    """An AWS_ENDPOINT_URL with user:password@ is a ConfigurationError that hides it."""
+    port = scripted.endpoint_url.rsplit(":", 1)[1]
+    for url in (f"http://user:hunter2@127.0.0.1:{port}", "http://user:hunter2@[::1"):
+        monkeypatch.setenv("AWS_ENDPOINT_URL", url)
+        with pytest.raises(ConfigurationError) as caught:
+            async with SecretsManager(region_name="us-east-1"):
+                pass
+        assert "hunter2" not in str(caught.value)
+        assert "hunter2" not in str(caught.value.__cause__ or "")
+    assert scripted.requests == []
 
 
 def test_constructor_rejects_bad_arguments() -> None:
@@ -250,7 +293,15 @@ def test_constructor_rejects_bad_arguments() -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["ftp://127.0.0.1:21", "http://127.0.0.1:abc", "http://127.0.0.1:99999", "http://"]
+    "url",
+    [
+        "ftp://127.0.0.1:21",
+        "http://127.0.0.1:abc",
+        "http://127.0.0.1:99999",
+        "http://",
+        "http://[::1",
+        "http://[::1]:abc",
+    ],
 )
 def test_bad_endpoint_urls_fail_at_construction(url: str) -> None:
     """An endpoint that is not an http(s) URL with a host and a valid port fails at once."""

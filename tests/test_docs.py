@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import inspect
 import re
 from pathlib import Path
 from typing import get_args
@@ -147,3 +148,42 @@ def test_readme_shows_the_command_line_and_every_report() -> None:
         assert f"aiosecretsmanager report {name}" in readme
     assert "aiosecretsmanager describe " in readme and " list " in readme
     assert readme.count("--region") >= 2
+
+
+def _shown_signature(function: object) -> str:
+    """``function``'s parameters as the docs write them: ``a, *, b=None`` without types."""
+    shown: list[str] = []
+    star = False
+    for parameter in list(inspect.signature(function).parameters.values())[1:]:  # self
+        if parameter.kind is parameter.KEYWORD_ONLY and not star:
+            shown.append("*")
+            star = True
+        if parameter.default is parameter.empty:
+            shown.append(parameter.name)
+        else:
+            shown.append(f"{parameter.name}={parameter.default!r}")
+    return ", ".join(shown)
+
+
+@pytest.mark.parametrize(
+    ("page", "call", "function"),
+    [
+        ("client.md", "SecretsManager", aiosecretsmanager.SecretsManager.__init__),
+        ("client.md", "await sm.describe_many", aiosecretsmanager.SecretsManager.describe_many),
+        ("paging.md", "sm.iter_secrets", aiosecretsmanager.SecretsManager.iter_secrets),
+    ],
+)
+def test_signature_lines_match_the_code(page: str, call: str, function: object) -> None:
+    """The signature lines of docs/client.md and docs/paging.md list every parameter and default."""
+    assert f"`{call}({_shown_signature(function)})`" in (DOCS / page).read_text()
+
+
+def test_errors_page_lists_every_checked_argument() -> None:
+    """docs/errors.md's "checked before the network" table has every argument the code checks."""
+    (table,) = _tables("errors.md", "Checked before the network")
+    documented = {row[0].strip("`") for row in table}
+    sm = aiosecretsmanager.SecretsManager
+    checked = {"region_name", "endpoint_url"}
+    for function in (sm.describe, sm.describe_many, sm.iter_pages):
+        checked |= set(list(inspect.signature(function).parameters)[1:])
+    assert documented == checked

@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import re
+import shlex
 import sys
 import time
 import traceback
@@ -301,12 +302,21 @@ def _filters(pairs: Sequence[tuple[str, str]]) -> list[Filter]:
 # -- output --------------------------------------------------------------------------
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# C0 and C1 controls, and the two Unicode line breaks that str.splitlines() honours.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def _printable(text: str) -> str:
-    """Show control characters as escapes: service data must not drive the terminal."""
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+    """Show control characters as escapes: service data must not drive the terminal.
+
+    Newlines are escaped too, so a table cell or an error stays on one line.
+    """
+    return _CONTROL.sub(_escape, text)
 
 
 def _is_tty(stream: TextIO) -> bool:
@@ -436,6 +446,8 @@ class _Failure:
     region: str | None
     error: SecretsManagerError
     what: str | None = None
+    # For a listing: whether any page arrived before it failed.
+    part_way: bool = False
 
 
 @dataclass
@@ -470,6 +482,7 @@ async def _walk(
 
     async def one(region: str | None) -> _Failure | None:
         left = limit
+        pages = 0
         try:
             async with ctx.client(region) as sm:
                 async for page in sm.iter_pages(**listing):
@@ -479,6 +492,7 @@ async def _walk(
                         page = page.model_copy(update={"secrets": page.secrets[:left]})
                         left -= len(page.secrets)
                     progress.page(len(page.secrets))
+                    pages += 1
                     visit(region, page)
         except SecretsManagerError as error:
             # Bad arguments are the same in every region: let them stop the command.
@@ -486,7 +500,7 @@ async def _walk(
                 error.http_status is None
             ):
                 raise
-            return _Failure(region, error)
+            return _Failure(region, error, part_way=pages > 0)
         return None
 
     try:
@@ -548,11 +562,8 @@ async def _list(ctx: _Context) -> list[_Failure]:
                 rows[region].append(row)
 
     failures = await _walk(ctx, visit, **_listing_kwargs(args))
-    failed = {failure.region for failure in failures}
     if args.output == "json":
-        # A JSON array reads as a whole inventory, so a region that failed part-way
-        # contributes nothing, and with no region complete nothing is printed at all.
-        complete = [region for region in ctx.regions if region not in failed]
+        complete = _complete_regions(ctx, failures)
         if complete:
             _write_json([as_json(row) for region in complete for row in rows[region]], ctx.out)
     elif args.output == "table":
@@ -562,12 +573,30 @@ async def _list(ctx: _Context) -> list[_Failure]:
             [[_cell(column.value(row)) for column in columns] for row in ordered],
             ctx.out,
         )
-        summary = f"{len(ordered)} secret(s)"
-        if failures:
-            where = ", ".join(region or "the listing" for region in failed)
-            summary += f"; INCOMPLETE: {where} failed part-way (see the error)"
-        ctx.out.write(summary + "\n")
+        ctx.out.write(f"{len(ordered)} secret(s){_incomplete(failures)}\n")
     return failures
+
+
+def _complete_regions(ctx: _Context, failures: Sequence[_Failure]) -> list[str | None]:
+    """The regions whose listing ended, in the order given.
+
+    A JSON array reads as a whole inventory, so a region whose listing failed
+    contributes nothing to one, and with no region complete nothing is printed.
+    """
+    failed = {failure.region for failure in failures}
+    return [region for region in ctx.regions if region not in failed]
+
+
+def _incomplete(failures: Sequence[_Failure]) -> str:
+    """The mark a table's summary line gets when a listing failed, or ""."""
+    if not failures:
+        return ""
+    where = ", ".join(
+        f"{_printable(failure.region or 'the listing')} failed "
+        + ("part-way" if failure.part_way else "before its first page")
+        for failure in failures
+    )
+    return f"; INCOMPLETE: {where} (see the error)"
 
 
 def _describe_lines(secret: SecretDescription, region: str | None) -> list[tuple[str, str]]:
@@ -607,7 +636,12 @@ async def _describe(ctx: _Context) -> list[_Failure]:
                 try:
                     return await sm.describe(secret_id)
                 except SecretsManagerError as error:
-                    if isinstance(error, InvalidParameterError) and error.http_status is None:
+                    # Bad arguments and a missing configuration (no credentials) are
+                    # the command's, not this secret's: exit 2 like list and report.
+                    if (
+                        isinstance(error, (InvalidParameterError, ConfigurationError))
+                        and error.http_status is None
+                    ):
                         raise
                     return _Failure(region, error, secret_id)
 
@@ -667,8 +701,19 @@ def _emit(
     *,
     title: str,
     summary: str,
+    failures: Sequence[_Failure],
 ) -> None:
-    """Print report records as json, ndjson or a table (with a region column for several)."""
+    """Print report records as json, ndjson or a table (with a region column for several).
+
+    A report is printed at the end, not streamed, so json and ndjson both leave out
+    every region whose listing failed, as ``list -o json`` does; a table keeps what
+    was listed and marks its summary INCOMPLETE, as ``list`` does.
+    """
+    if ctx.args.output != "table":
+        complete = set(_complete_regions(ctx, failures))
+        records = [record for record in records if record["region"] in complete]
+        if not complete:
+            return
     if ctx.several:
         records = [{"region": record.pop("region"), **record} for record in records]
     else:
@@ -686,7 +731,7 @@ def _emit(
         [_cell(v) for v in ([r["region"]] if ctx.several else []) + list(cells(r))] for r in records
     ]
     _table(head, rows, ctx.out, title=title)
-    ctx.out.write(f"{summary}\n")
+    ctx.out.write(f"{summary}{_incomplete(failures)}\n")
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -714,6 +759,7 @@ async def _report_owners(ctx: _Context) -> list[_Failure]:
         title="Secrets by owning service",
         summary=f"{len(rows)} secret(s), {sum(1 for r in rows if not r.entry.owning_service)} "
         "unowned",
+        failures=failures,
     )
     return failures
 
@@ -759,6 +805,7 @@ async def _report_rotation(ctx: _Context) -> list[_Failure]:
         title="Rotation findings",
         summary=f"{len(rows)} secret(s): {tally['rotation-disabled']} rotation disabled, "
         f"{tally['rotation-overdue']} rotation overdue, {tally['never-rotated']} never rotated",
+        failures=failures,
     )
     return failures
 
@@ -790,7 +837,7 @@ async def _report_unused(ctx: _Context) -> list[_Failure]:
             )
     unused.sort(key=lambda r: -r["days_since_access"])
     if ctx.args.output != "table":
-        _emit(ctx, unused + never, (), lambda r: (), title="", summary="")
+        _emit(ctx, unused + never, (), lambda r: (), title="", summary="", failures=failures)
         return failures
     _emit(
         ctx,
@@ -799,6 +846,7 @@ async def _report_unused(ctx: _Context) -> list[_Failure]:
         lambda r: (r["name"], r["last_accessed_date"], r["days_since_access"]),
         title=f"Not accessed in {days} day(s) or more",
         summary=f"{len(unused)} unused secret(s)",
+        failures=failures,
     )
     ctx.out.write("\n")
     _emit(
@@ -808,6 +856,7 @@ async def _report_unused(ctx: _Context) -> list[_Failure]:
         lambda r: (r["name"], (r["created_date"] or "")[:10]),
         title="Never accessed",
         summary=f"{len(never)} secret(s) never accessed",
+        failures=failures,
     )
     return failures
 
@@ -834,6 +883,7 @@ async def _report_pending_deletion(ctx: _Context) -> list[_Failure]:
         lambda r: (r["name"], r["deleted_date"][:16].replace("T", " ")),
         title="Scheduled for deletion",
         summary=f"{len(records)} secret(s) scheduled for deletion",
+        failures=failures,
     )
     return failures
 
@@ -850,13 +900,17 @@ _REPORTS = {
 
 
 def _error_line(failure: _Failure, *, several: bool) -> str:
-    where = f"[{failure.region or 'default region'}] " if several else ""
-    text = " ".join(str(failure.error).split())
+    """One line: the error with control characters escaped as in tables.
+
+    The resume token is escaped too, then shell-quoted, so the hint can be pasted.
+    """
+    where = f"[{_printable(failure.region or 'default region')}] " if several else ""
+    text = _printable(str(failure.error))
     token = failure.error.resume_token
     if token:
-        text += f"; resume with --starting-token {token}"
-        if several:
-            text += f" --region {failure.region}"
+        text += f"; resume with --starting-token {shlex.quote(_printable(token))}"
+        if several and failure.region:
+            text += f" --region {shlex.quote(_printable(failure.region))}"
     return f"{_PROG}: error: {where}{text}\n"
 
 
@@ -905,6 +959,11 @@ async def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
         return EXIT_USAGE
     try:
+        if args.command != "demo":
+            # A bad --region or --endpoint-url fails here, for every region, before
+            # any region sends a request.
+            for region in ctx.regions:
+                ctx.client(region)
         if args.command == "demo":
             from ._demo import run_demo
 
@@ -925,7 +984,7 @@ async def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise
     except Exception as error:
         # Never a traceback by default, whatever went wrong.
-        text = " ".join(str(error).split())
+        text = _printable(str(error))
         report(error, f"{_PROG}: error: unexpected {type(error).__name__}: {text}\n")
         return EXIT_ERROR
     for failure in failures:

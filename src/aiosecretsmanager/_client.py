@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import os
+import re
 import time
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -225,16 +226,52 @@ def _effective_config(session: AioSession, user: Config | None) -> AioConfig:
     return defaults if user is None else defaults.merge(user)  # type: ignore[arg-type]
 
 
-def _check_endpoint_url(url: str) -> None:
-    parts = urlsplit(url)
+# The user:password@ of a URL: after "//", up to the last "@" before the path.
+_USERINFO = re.compile(r"//[^/?#\s'\"]*@")
+
+
+def _without_userinfo(text: str) -> str:
+    """``text`` with the ``user:password@`` of any URL in it masked, for error messages."""
+    return _USERINFO.sub("//***@", text)
+
+
+def _endpoint_url_problem(url: str) -> str | None:
+    """What is wrong with ``url`` as an endpoint, or None; the answer never quotes it."""
     try:
+        parts = urlsplit(url)
         port_ok = parts.port is None or parts.port > 0
-    except ValueError:  # a port that is not a number, or out of range
-        port_ok = False
+    except ValueError:  # an unclosed IPv6 bracket, a port that is not a number or too big
+        return "must be an http:// or https:// URL with a host and a valid port"
+    # Credentials in the URL would be sent nowhere useful (AWS signs requests) and
+    # would be echoed by every connection error: refuse them up front.
+    if "@" in parts.netloc:
+        return "must not carry a user name or password (user:password@)"
     if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
+        return "must be an http:// or https:// URL with a host and a valid port"
+    return None
+
+
+def _shown_url(url: str) -> str:
+    # Whatever precedes an "@" may be a password, however the URL is mangled.
+    return repr(url) if "@" not in url else "a URL with '@' in it (not shown)"
+
+
+def _check_endpoint_url(url: str) -> None:
+    problem = _endpoint_url_problem(url)
+    if problem is not None:
+        raise InvalidParameterError(f"endpoint_url {problem}, got {_shown_url(url)}")
+
+
+# A region is one DNS label: botocore's own check, but matched whole, so a trailing
+# newline or a space does not slip through into the request signature.
+_REGION = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+
+
+def _check_region_name(region_name: str) -> None:
+    if not _REGION.fullmatch(region_name):
         raise InvalidParameterError(
-            f"endpoint_url must be an http:// or https:// URL with a host "
-            f"and a valid port, got {url!r}"
+            f"region_name must look like an AWS region (lower-case letters, digits and "
+            f"hyphens, such as 'eu-west-1'), got {region_name!r}"
         )
 
 
@@ -268,7 +305,9 @@ class SecretsManager:
             botocore's model does not know are then dropped.
 
     Raises:
-        InvalidParameterError: An argument has the wrong type, or both
+        InvalidParameterError: An argument has the wrong type; ``region_name`` is
+            not a region name; ``endpoint_url`` is not an http(s) URL with a host
+            and a valid port, or carries ``user:password@``; or both
             ``profile_name`` and ``session`` were given.
     """
 
@@ -283,6 +322,8 @@ class SecretsManager:
         wire_parsing: bool = True,
     ) -> None:
         _check_optional_str("region_name", region_name)
+        if region_name is not None:
+            _check_region_name(region_name)
         _check_optional_str("endpoint_url", endpoint_url)
         if endpoint_url is not None:
             _check_endpoint_url(endpoint_url)
@@ -333,7 +374,7 @@ class SecretsManager:
         if not isinstance(candidate, AioBaseClient) or service != "secretsmanager":
             raise InvalidParameterError(
                 "from_client needs an aiobotocore secretsmanager client, "
-                f"not {type(client).__name__}"
+                f"not {type(client).__module__}.{type(client).__qualname__}"
             )
         self = cls(wire_parsing=wire_parsing)
         self._owns_client = False
@@ -371,7 +412,21 @@ class SecretsManager:
             client = await context.__aenter__()
         except (BotoCoreError, ValueError) as error:
             # Nothing was sent yet: whatever botocore rejects here is our caller's setup.
-            raise ConfigurationError(f"cannot create the client: {error}") from error
+            # It may quote an endpoint from AWS_ENDPOINT_URL or a profile, password and all,
+            # here and in the chained original that a traceback prints.
+            text = _without_userinfo(str(error))
+            error.args = tuple(
+                _without_userinfo(arg) if isinstance(arg, str) else arg for arg in error.args
+            )
+            raise ConfigurationError(f"cannot create the client: {text}") from error
+        # An endpoint from AWS_ENDPOINT_URL or a profile bypassed our constructor check.
+        problem = _endpoint_url_problem(client.meta.endpoint_url)
+        if problem is not None:
+            await context.__aexit__(None, None, None)
+            raise ConfigurationError(
+                f"the configured endpoint URL (AWS_ENDPOINT_URL or the profile's "
+                f"endpoint_url) {problem}, got {_shown_url(client.meta.endpoint_url)}"
+            )
         self._client_context = context
         self._client = client
         _install_hooks(client)

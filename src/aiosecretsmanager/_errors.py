@@ -12,7 +12,7 @@ SecretsManagerError
  ├── TransportError             connection failures and timeouts
  ├── ResponseValidationError    the service answered with a body we cannot read
  ├── PaginationError            the service repeated a NextToken within one listing
- └── ConfigurationError         no credentials, no region, a bad endpoint URL
+ └── ConfigurationError         no credentials, no region, an unknown profile
 ```
 
 No raw botocore ``ClientError`` or ``BotoCoreError`` escapes the public API: the
@@ -166,7 +166,7 @@ class PaginationError(SecretsManagerError):
 
 
 class ConfigurationError(SecretsManagerError):
-    """The client cannot be used as configured: no credentials, region or endpoint."""
+    """The client cannot be used as configured: no credentials or region, an unknown profile."""
 
 
 _CODE_TO_CLASS: Mapping[str, type[SecretsManagerError]] = {
