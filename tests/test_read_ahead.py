@@ -267,3 +267,24 @@ async def test_cancelling_the_consumer_cancels_the_pending_fetch(
     assert _our_tasks() == []
     await asyncio.sleep(0.6)
     assert len(scripted.requests_for("ListSecrets")) == 1
+
+
+@pytest.mark.usefixtures("no_leaks")
+async def test_aclose_from_another_task_ends_a_waiting_consumer(
+    scripted: ScriptedSecretsManager, scripted_sm: SecretsManager
+) -> None:
+    """aclose() while another task waits for a page ends that wait and sends nothing more."""
+    _pages(scripted, 6, delay=0.3)
+    pages = scripted_sm.iter_pages(read_ahead=1)
+
+    async def take() -> object:
+        return await anext(pages)
+
+    waiting = asyncio.create_task(take())
+    await asyncio.sleep(0.1)
+    await pages.aclose()
+    with pytest.raises(StopAsyncIteration):
+        await waiting
+    await asyncio.sleep(0.5)
+    assert _our_tasks() == []
+    assert len(scripted.requests_for("ListSecrets")) == 1

@@ -401,6 +401,8 @@ class SecretsManager:
             InvalidParameterError: A bad argument, raised at the call.
             PaginationError: The service repeated a NextToken (raised while iterating).
             SecretsManagerError: Any fault while iterating, with ``resume_token``.
+            RuntimeError: ``anext()`` while another call on the same iterator is
+                still waiting (one listing has one consumer at a time).
         """
         params = check_list_params(
             filters=filters,
@@ -442,6 +444,8 @@ class SecretsManager:
             InvalidParameterError: A bad argument, raised at the call.
             PaginationError: The service repeated a NextToken (raised while iterating).
             SecretsManagerError: Any fault while iterating, with ``resume_token``.
+            RuntimeError: ``anext()`` while another call on the same iterator is
+                still waiting (one listing has one consumer at a time).
         """
         params = check_list_params(
             filters=filters,

@@ -2,7 +2,9 @@
 
 Rules: a page may be empty and still carry a NextToken; an absent or empty token
 ends the listing; a token the service already sent in this listing is an error,
-never a loop; ``max_items`` fetches no page it does not need.
+never a loop; ``max_items`` fetches no page it does not need. A listing has one
+consumer at a time: a second ``__anext__`` while one is pending raises RuntimeError,
+as an async generator's does.
 """
 
 from __future__ import annotations
@@ -40,6 +42,15 @@ def _shown(token: str) -> str:
     return token if len(token) <= 40 else f"{token[:37]}..."
 
 
+def _already_running() -> RuntimeError:
+    # Two consumers of one listing would each get part of it, and the walk's state
+    # (token, seen tokens, buffer) would be moved on by both: refuse, send nothing.
+    return RuntimeError(
+        "anext(): this listing is already running: another call has not returned yet; "
+        "iterate one listing from one task at a time"
+    )
+
+
 @final
 class PageIterator:
     """An async iterator of ListSecrets pages that follows NextToken to the end."""
@@ -55,11 +66,14 @@ class PageIterator:
             self._seen.add(_token_key(self._token))
         self._repeated: str | None = None
         self._done = False
+        self._running = False
 
     def __aiter__(self) -> PageIterator:
         return self
 
     async def __anext__(self) -> SecretListPage:
+        if self._running:
+            raise _already_running()
         if self._done:
             raise StopAsyncIteration
         if self._repeated is not None:
@@ -77,14 +91,19 @@ class PageIterator:
             request["MaxResults"] = limit
         if self._token is not None:
             request["NextToken"] = self._token
-        # State moves on only after a page arrives, so a failed fetch can be retried
-        # by calling __anext__ again, and error.resume_token names the same page.
-        page = await self._fetch(request, self._token)
-        # One loop turn between this page's parse and the next request's signing,
-        # so other tasks run between the two instead of waiting for both. Before
-        # _advance: a cancellation here leaves the walk on this page, like one
-        # during the fetch.
-        await asyncio.sleep(0)
+        self._running = True
+        try:
+            # State moves on only after a page arrives, so a failed fetch can be
+            # retried by calling __anext__ again, and error.resume_token names the
+            # same page.
+            page = await self._fetch(request, self._token)
+            # One loop turn between this page's parse and the next request's signing,
+            # so other tasks run between the two instead of waiting for both. Before
+            # _advance: a cancellation here leaves the walk on this page, like one
+            # during the fetch.
+            await asyncio.sleep(0)
+        finally:
+            self._running = False
         self._advance(page)
         return page
 
@@ -116,19 +135,28 @@ class SecretIterator:
         self._pages = pages
         self._remaining = max_items
         self._entries: Iterator[SecretListEntry] = iter(())
+        self._running = False
 
     def __aiter__(self) -> SecretIterator:
         return self
 
     async def __anext__(self) -> SecretListEntry:
+        if self._running:
+            raise _already_running()
         if self._remaining is not None and self._remaining <= 0:
             await self._pages.aclose()
             raise StopAsyncIteration
         entry = next(self._entries, None)
-        while entry is None:
-            page = await self._pages.__anext__()
-            self._entries = iter(page.secrets)
-            entry = next(self._entries, None)
+        if entry is None:
+            # Only waiting for a page suspends this call, so only that is guarded.
+            self._running = True
+            try:
+                while entry is None:
+                    page = await self._pages.__anext__()
+                    self._entries = iter(page.secrets)
+                    entry = next(self._entries, None)
+            finally:
+                self._running = False
         if self._remaining is not None:
             self._remaining -= 1
         return entry
@@ -215,15 +243,28 @@ class ReadAheadPages:
         self._buffer = _Buffer()
         self._task: asyncio.Task[None] | None = None
         self._closed = False
+        self._running = False
 
     def __aiter__(self) -> ReadAheadPages:
         return self
 
     async def __anext__(self) -> SecretListPage:
-        if self._closed:
-            raise StopAsyncIteration
+        if self._running:
+            raise _already_running()
+        self._running = True
+        try:
+            return await self._next()
+        finally:
+            self._running = False
+
+    async def _next(self) -> SecretListPage:
         buffer = self._buffer
-        while not buffer.ready:
+        while True:
+            # Checked after each wait too: aclose() from another task ends this wait.
+            if self._closed:
+                raise StopAsyncIteration
+            if buffer.ready:
+                break
             self._start()
             buffer.arrived.clear()
             try:
@@ -240,7 +281,7 @@ class ReadAheadPages:
 
     def _start(self) -> None:
         buffer = self._buffer
-        if self._task is not None and not self._task.done():
+        if self._closed or (self._task is not None and not self._task.done()):
             return
         if buffer.ended() or len(buffer.ready) >= self._read_ahead:
             return
