@@ -113,7 +113,7 @@ async def test_never_more_than_read_ahead_pages_are_fetched_ahead(
     await anext(pages)
     await asyncio.sleep(0.3)
     assert len(scripted.requests_for("ListSecrets")) == 2 + read_ahead
-    await pages.aclose()  # type: ignore[attr-defined]
+    await pages.aclose()
 
 
 async def test_max_items_never_triggers_an_extra_fetch(
@@ -239,7 +239,7 @@ async def test_aclose_cancels_the_pending_fetch(
     pages = scripted_sm.iter_pages(read_ahead=2)
     await anext(pages)
     assert len(_our_tasks()) == 1
-    await pages.aclose()  # type: ignore[attr-defined]
+    await pages.aclose()
     assert _our_tasks() == []
     with pytest.raises(StopAsyncIteration):
         await anext(pages)

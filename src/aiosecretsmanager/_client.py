@@ -26,7 +26,13 @@ from ._errors import (
     map_botocore_error,
 )
 from ._models import SecretDescription, SecretListPage
-from ._paging import PageIterator, ReadAheadPages, SecretIterator, notify_request_sent
+from ._paging import (
+    ListingIterator,
+    PageIterator,
+    ReadAheadPages,
+    SecretIterator,
+    notify_request_sent,
+)
 from ._parsing import body_misfit, botocore_parser_factory, validate_page
 from ._validation import (
     check_concurrency,
@@ -37,7 +43,7 @@ from ._validation import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Collection, Mapping, Sequence
+    from collections.abc import Collection, Mapping, Sequence
     from types import TracebackType
 
     from pydantic import BaseModel
@@ -406,7 +412,7 @@ class SecretsManager:
         max_items: int | None = None,
         starting_token: str | None = None,
         read_ahead: int = 0,
-    ) -> AsyncIterator[SecretListPage]:
+    ) -> ListingIterator[SecretListPage]:
         """List secrets page by page, following NextToken to the end.
 
         Needs the ``secretsmanager:ListSecrets`` permission. Arguments are checked
@@ -428,7 +434,8 @@ class SecretsManager:
                 and ``max_items`` never causes an extra fetch.
 
         Returns:
-            An async iterator of pages; a page may be empty mid-listing.
+            An async iterator of pages with ``aclose()``; a page may be empty
+            mid-listing.
 
         Raises:
             InvalidParameterError: A bad argument, raised at the call.
@@ -461,7 +468,7 @@ class SecretsManager:
         max_items: int | None = None,
         starting_token: str | None = None,
         read_ahead: int = 0,
-    ) -> AsyncIterator[SecretListEntry]:
+    ) -> ListingIterator[SecretListEntry]:
         """List secrets one entry at a time; paging is hidden.
 
         Needs the ``secretsmanager:ListSecrets`` permission. Takes the same
@@ -471,7 +478,8 @@ class SecretsManager:
         ``resume_token`` finishes the listing when passed as ``starting_token``.
 
         Returns:
-            An async iterator of entries, at most ``max_items`` of them.
+            An async iterator of entries with ``aclose()``, at most ``max_items``
+            of them.
 
         Raises:
             InvalidParameterError: A bad argument, raised at the call.

@@ -14,7 +14,7 @@ import contextlib
 import hashlib
 from collections import deque
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, final
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, final
 
 from ._errors import PaginationError
 
@@ -26,11 +26,38 @@ if TYPE_CHECKING:
 
     FetchPage = Callable[[dict[str, Any], "str | None"], Awaitable[SecretListPage]]
 
-__all__ = ["PageIterator", "ReadAheadPages", "SecretIterator", "notify_request_sent"]
+__all__ = [
+    "ListingIterator",
+    "PageIterator",
+    "ReadAheadPages",
+    "SecretIterator",
+    "notify_request_sent",
+]
 
 # The service's largest page; asking for fewer than this is how max_items avoids
 # fetching entries it would throw away.
 _MAX_PAGE = 100
+
+
+_T_co = TypeVar("_T_co", covariant=True)
+
+
+class ListingIterator(Protocol[_T_co]):
+    """What ``iter_secrets()`` and ``iter_pages()`` return: an async iterator with ``aclose()``.
+
+    It is an ``AsyncIterator[T]`` for ``async for``, comprehensions and ``anext()``,
+    plus ``aclose()``, so ``contextlib.aclosing()`` takes it as it is. One listing
+    has one consumer at a time: ``anext()`` while another call on it is still
+    waiting raises ``RuntimeError``.
+    """
+
+    def __aiter__(self) -> ListingIterator[_T_co]: ...
+
+    async def __anext__(self) -> _T_co: ...
+
+    async def aclose(self) -> None:
+        """Stop the listing and cancel a read-ahead fetch in flight; later calls end at once."""
+        ...
 
 
 def _token_key(token: str) -> bytes:
