@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -288,3 +289,34 @@ async def test_aclose_from_another_task_ends_a_waiting_consumer(
     await asyncio.sleep(0.5)
     assert _our_tasks() == []
     assert len(scripted.requests_for("ListSecrets")) == 1
+
+
+@pytest.mark.usefixtures("no_leaks")
+async def test_aclosing_cancels_the_pending_fetch_of_a_kept_iterator(
+    scripted: ScriptedSecretsManager, scripted_sm: SecretsManager
+) -> None:
+    """async with aclosing(...) and a break: the fetch in flight is cancelled, though still held."""
+    _pages(scripted, 6, delay=0.2)
+    async with contextlib.aclosing(scripted_sm.iter_secrets(read_ahead=2)) as entries:
+        async for _entry in entries:
+            break
+    assert _our_tasks() == []
+    await asyncio.sleep(0.5)
+    assert len(scripted.requests_for("ListSecrets")) == 2
+    with pytest.raises(StopAsyncIteration):
+        await anext(entries)
+
+
+@pytest.mark.usefixtures("no_leaks")
+async def test_a_kept_iterator_after_break_fetches_at_most_read_ahead_pages(
+    scripted: ScriptedSecretsManager, scripted_sm: SecretsManager
+) -> None:
+    """break without aclose, iterator still held: read_ahead more pages are fetched, then none."""
+    _pages(scripted, 10, delay=0.05)
+    entries = scripted_sm.iter_secrets(read_ahead=2)
+    async for _entry in entries:
+        break
+    await asyncio.sleep(0.6)
+    assert len(scripted.requests_for("ListSecrets")) == 1 + 2
+    assert _our_tasks() == []
+    await entries.aclose()

@@ -221,7 +221,9 @@ class _Buffer:
     """State shared by a ``ReadAheadPages`` and its producer task.
 
     The task holds this and the page walk, never the ``ReadAheadPages`` itself, so
-    dropping the iterator (an early ``break``) lets ``__del__`` cancel the task.
+    dropping the iterator (a ``break`` out of the ``async for`` that made it) lets
+    ``__del__`` cancel the task. ``break`` never calls ``aclose()``: an iterator the
+    caller still holds fetches on until ``read_ahead`` pages are buffered.
     """
 
     def __init__(self) -> None:
@@ -345,7 +347,8 @@ class ReadAheadPages:
         await self._pages.aclose()
 
     def __del__(self) -> None:
-        # An early break drops the iterator without aclose(): cancel what is in flight.
+        # A break out of the async for that made it drops it without aclose():
+        # cancel what is in flight.
         task = self._task
         if task is not None and not task.done():
             with contextlib.suppress(RuntimeError):  # the loop is already closed
