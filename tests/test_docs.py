@@ -5,8 +5,9 @@ from __future__ import annotations
 import importlib.metadata
 import inspect
 import re
+import textwrap
 from pathlib import Path
-from typing import get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 import pytest
 from packaging.requirements import Requirement
@@ -18,6 +19,7 @@ import aiosecretsmanager.testing
 from aiosecretsmanager import (
     ExternalSecretRotationMetadataItem,
     FilterKey,
+    PaginationError,
     ReplicationStatus,
     RotationRules,
     SecretDescription,
@@ -27,6 +29,14 @@ from aiosecretsmanager import (
 )
 from aiosecretsmanager._cli import _REPORTS, COLUMNS, DEFAULT_COLUMNS
 from aiosecretsmanager._errors import _CODE_TO_CLASS
+
+from .bodies import minimal_entry
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Coroutine
+
+    from aiosecretsmanager import SecretsManager
+    from aiosecretsmanager.testing import ScriptedSecretsManager
 
 DOCS = Path(__file__).parent.parent / "docs"
 
@@ -187,3 +197,34 @@ def test_errors_page_lists_every_checked_argument() -> None:
     for function in (sm.describe, sm.describe_many, sm.iter_pages):
         checked |= set(list(inspect.signature(function).parameters)[1:])
     assert documented == checked
+
+
+def _section_example(page: str, heading: str) -> Callable[..., Coroutine[Any, Any, None]]:
+    """The first Python block under ``heading``, as ``async def example(sm, handle)``."""
+    section = (DOCS / page).read_text().split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, Any] = {}
+    source = "async def example(sm, handle):\n" + textwrap.indent(block, "    ")
+    exec(compile(source, f"docs/{page}", "exec"), namespace)
+    return namespace["example"]  # type: ignore[no-any-return]
+
+
+async def test_paging_resume_example_handles_each_entry_once(
+    scripted: ScriptedSecretsManager, scripted_sm: SecretsManager
+) -> None:
+    """docs/paging.md's resume example finishes after a fault, and never restarts on a repeat."""
+    example = _section_example("paging.md", "Resuming a listing")
+    scripted.add_page([minimal_entry("a"), minimal_entry("b")], next_token="t1")
+    scripted.add_error("ListSecrets", "InternalServiceError", status=500)
+    scripted.add_page([minimal_entry("c")])
+    handled: list[str] = []
+    await example(scripted_sm, lambda entry: handled.append(entry.name))
+    assert handled == ["a", "b", "c"]
+    # A repeated token has no resume point: the error propagates instead of a restart.
+    scripted.add_page([minimal_entry("a")], next_token="same")
+    scripted.add_page([minimal_entry("b")], next_token="same")
+    scripted.set_default("ListSecrets", {"SecretList": [minimal_entry("a"), minimal_entry("b")]})
+    handled.clear()
+    with pytest.raises(PaginationError):
+        await example(scripted_sm, lambda entry: handled.append(entry.name))
+    assert handled == ["a", "b"]

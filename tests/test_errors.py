@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 
 import pytest
@@ -21,9 +22,10 @@ from aiosecretsmanager import (
     ThrottlingError,
     TransportError,
 )
+from aiosecretsmanager._parsing import page_pieces
 from aiosecretsmanager.testing import ScriptedSecretsManager, dummy_session
 
-from .bodies import minimal_entry
+from .bodies import full_entry, minimal_entry
 
 CODES = [
     ("ResourceNotFoundException", 400, SecretNotFoundError),
@@ -148,6 +150,82 @@ async def test_a_secret_without_arn_or_name_is_never_skipped(
     )
     assert listed.value.request_id == "req-l"
     assert seen == []
+
+
+NO_RETRIES = AioConfig(retries={"mode": "standard", "total_max_attempts": 1})
+_LARGE_ENTRIES = [full_entry(f"big-{index}") for index in range(60)]
+# A page large enough to be validated in pieces, with an error's __type in its tail.
+_LARGE_WITH_TYPE = json.dumps(
+    {"SecretList": _LARGE_ENTRIES, "__type": "ThrottlingException", "message": "Rate exceeded"},
+    separators=(",", ":"),
+).encode()
+NOT_PAGES = [
+    ("error document", {"__type": "ThrottlingException", "message": "Rate exceeded"}, "__type"),
+    ("error type beside entries", {"SecretList": [minimal_entry("x")], "__type": "X"}, "__type"),
+    ("large page with an error type", _LARGE_WITH_TYPE, "__type"),
+    ("unrelated object", {"foo": 1}, "SecretList"),
+    ("miscased members", {"Secretlist": [minimal_entry("x")], "Nexttoken": "t"}, "SecretList"),
+]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"), [c[1:] for c in NOT_PAGES], ids=[c[0] for c in NOT_PAGES]
+)
+@pytest.mark.parametrize("wire_parsing", [True, False])
+async def test_a_200_that_cannot_be_a_page_never_ends_the_listing(
+    scripted: ScriptedSecretsManager, wire_parsing: bool, body: object, field: str
+) -> None:
+    """A 200 with __type, or with other members but no SecretList or NextToken, raises."""
+    if body is _LARGE_WITH_TYPE:
+        assert page_pieces(_LARGE_WITH_TYPE) is not None  # the pieced validation's path
+    scripted.add_page([minimal_entry("a")], next_token="T1")
+    scripted.add("ListSecrets", body, request_id="req-bad")
+    seen: list[str] = []
+    async with scripted.client(config=NO_RETRIES, wire_parsing=wire_parsing) as sm:
+        with pytest.raises(ResponseValidationError) as caught:
+            async for entry in sm.iter_secrets():
+                seen.append(entry.name)
+    error = caught.value
+    assert seen == ["a"]
+    assert (error.operation, error.field, error.request_id) == ("ListSecrets", field, "req-bad")
+    assert error.resume_token == "T1"
+    assert len(scripted.requests_for("ListSecrets")) == 2
+
+
+@pytest.mark.parametrize("wire_parsing", [True, False])
+async def test_empty_pages_and_unknown_members_stay_valid(
+    scripted: ScriptedSecretsManager, wire_parsing: bool
+) -> None:
+    """{} and {"SecretList": []} end a listing; a token alone or new members never fail."""
+    scripted.add(
+        "ListSecrets",
+        {"SecretList": [minimal_entry("a")], "NewIn2031": {"x": 1}, "NextToken": "T1"},
+    )
+    scripted.add("ListSecrets", {"NextToken": "T2"})
+    scripted.add("ListSecrets", {"SecretList": []})
+    scripted.add("ListSecrets", {})
+    async with scripted.client(config=NO_RETRIES, wire_parsing=wire_parsing) as sm:
+        first = [entry.name async for entry in sm.iter_secrets()]
+        second = [entry.name async for entry in sm.iter_secrets()]
+    assert (first, second) == (["a"], [])
+    tokens = [request.body.get("NextToken") for request in scripted.requests_for("ListSecrets")]
+    assert tokens == [None, "T1", "T2", None]
+
+
+@pytest.mark.parametrize("wire_parsing", [True, False])
+async def test_a_described_secret_with_an_error_type_is_a_response_validation_error(
+    scripted: ScriptedSecretsManager, wire_parsing: bool
+) -> None:
+    """A DescribeSecret 200 carrying __type raises, even with ARN and Name; new members pass."""
+    scripted.add("DescribeSecret", {**minimal_entry("x"), "__type": "X"}, request_id="req-t")
+    scripted.add("DescribeSecret", {**minimal_entry("y"), "NewIn2031": [1]})
+    async with scripted.client(config=NO_RETRIES, wire_parsing=wire_parsing) as sm:
+        with pytest.raises(ResponseValidationError) as caught:
+            await sm.describe("x")
+        assert (await sm.describe("y")).name == "y"
+    error = caught.value
+    assert (error.operation, error.field, error.request_id) == ("DescribeSecret", "__type", "req-t")
+    assert error.secret_id == "x"
 
 
 async def test_refused_connection_is_a_transport_error() -> None:

@@ -10,6 +10,7 @@ import pytest
 from aiosecretsmanager import (
     InternalServiceError,
     PaginationError,
+    SecretListEntry,
     SecretListPage,
     SecretsManager,
     ThrottlingError,
@@ -256,3 +257,38 @@ async def test_the_documented_warm_up_is_one_small_request(
     assert [entry.name for entry in page.secrets] == ["a"]
     await asyncio.sleep(0.1)
     assert [r.body.get("MaxResults") for r in scripted.requests_for("ListSecrets")] == [1]
+
+
+def _names(items: list[SecretListPage | SecretListEntry]) -> list[str]:
+    return [
+        entry.name
+        for item in items
+        for entry in (item.secrets if isinstance(item, SecretListPage) else (item,))
+    ]
+
+
+@pytest.mark.parametrize("read_ahead", [0, 2])
+@pytest.mark.parametrize("method", ["iter_secrets", "iter_pages"])
+async def test_a_second_concurrent_anext_raises_at_once_and_sends_nothing(
+    scripted: ScriptedSecretsManager, scripted_sm: SecretsManager, method: str, read_ahead: int
+) -> None:
+    """A second __anext__ while one waits raises RuntimeError; the first listing stays whole."""
+    scripted.add_page(_entries("a"), next_token="t1", delay=0.3)
+    scripted.add_page(_entries("b"), next_token="t2")
+    scripted.add_page(_entries("c"))
+    listing = getattr(scripted_sm, method)(read_ahead=read_ahead)
+
+    async def take() -> SecretListPage | SecretListEntry:
+        return await anext(listing)
+
+    first = asyncio.create_task(take())
+    try:
+        await asyncio.sleep(0.1)  # the first call is waiting for its page
+        with pytest.raises(RuntimeError, match="already running"):
+            await anext(listing)
+        assert _sent_tokens(scripted) == [None]
+        items = [await first, *[item async for item in listing]]
+    finally:
+        first.cancel()  # a no-op once it is done; keeps a failure from leaking the task
+    assert _names(items) == ["a", "b", "c"]
+    assert _sent_tokens(scripted) == [None, "t1", "t2"]

@@ -19,6 +19,7 @@ PUBLIC = {
     "InvalidNextTokenError",
     "InvalidParameterError",
     "InvalidRequestError",
+    "ListingIterator",
     "PaginationError",
     "RedactingFilter",
     "ReplicationStatus",

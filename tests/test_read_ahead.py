@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -113,7 +114,7 @@ async def test_never_more_than_read_ahead_pages_are_fetched_ahead(
     await anext(pages)
     await asyncio.sleep(0.3)
     assert len(scripted.requests_for("ListSecrets")) == 2 + read_ahead
-    await pages.aclose()  # type: ignore[attr-defined]
+    await pages.aclose()
 
 
 async def test_max_items_never_triggers_an_extra_fetch(
@@ -239,7 +240,7 @@ async def test_aclose_cancels_the_pending_fetch(
     pages = scripted_sm.iter_pages(read_ahead=2)
     await anext(pages)
     assert len(_our_tasks()) == 1
-    await pages.aclose()  # type: ignore[attr-defined]
+    await pages.aclose()
     assert _our_tasks() == []
     with pytest.raises(StopAsyncIteration):
         await anext(pages)
@@ -267,3 +268,55 @@ async def test_cancelling_the_consumer_cancels_the_pending_fetch(
     assert _our_tasks() == []
     await asyncio.sleep(0.6)
     assert len(scripted.requests_for("ListSecrets")) == 1
+
+
+@pytest.mark.usefixtures("no_leaks")
+async def test_aclose_from_another_task_ends_a_waiting_consumer(
+    scripted: ScriptedSecretsManager, scripted_sm: SecretsManager
+) -> None:
+    """aclose() while another task waits for a page ends that wait and sends nothing more."""
+    _pages(scripted, 6, delay=0.3)
+    pages = scripted_sm.iter_pages(read_ahead=1)
+
+    async def take() -> object:
+        return await anext(pages)
+
+    waiting = asyncio.create_task(take())
+    await asyncio.sleep(0.1)
+    await pages.aclose()
+    with pytest.raises(StopAsyncIteration):
+        await waiting
+    await asyncio.sleep(0.5)
+    assert _our_tasks() == []
+    assert len(scripted.requests_for("ListSecrets")) == 1
+
+
+@pytest.mark.usefixtures("no_leaks")
+async def test_aclosing_cancels_the_pending_fetch_of_a_kept_iterator(
+    scripted: ScriptedSecretsManager, scripted_sm: SecretsManager
+) -> None:
+    """async with aclosing(...) and a break: the fetch in flight is cancelled, though still held."""
+    _pages(scripted, 6, delay=0.2)
+    async with contextlib.aclosing(scripted_sm.iter_secrets(read_ahead=2)) as entries:
+        async for _entry in entries:
+            break
+    assert _our_tasks() == []
+    await asyncio.sleep(0.5)
+    assert len(scripted.requests_for("ListSecrets")) == 2
+    with pytest.raises(StopAsyncIteration):
+        await anext(entries)
+
+
+@pytest.mark.usefixtures("no_leaks")
+async def test_a_kept_iterator_after_break_fetches_at_most_read_ahead_pages(
+    scripted: ScriptedSecretsManager, scripted_sm: SecretsManager
+) -> None:
+    """break without aclose, iterator still held: read_ahead more pages are fetched, then none."""
+    _pages(scripted, 10, delay=0.05)
+    entries = scripted_sm.iter_secrets(read_ahead=2)
+    async for _entry in entries:
+        break
+    await asyncio.sleep(0.6)
+    assert len(scripted.requests_for("ListSecrets")) == 1 + 2
+    assert _our_tasks() == []
+    await entries.aclose()

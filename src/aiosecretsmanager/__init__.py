@@ -32,6 +32,7 @@ from ._models import (
     SecretListPage,
     Tag,
 )
+from ._paging import ListingIterator
 from ._validation import SortBy, SortOrder
 
 __version__ = _version("aiosecretsmanager")
@@ -48,6 +49,7 @@ __all__ = [
     "InvalidNextTokenError",
     "InvalidParameterError",
     "InvalidRequestError",
+    "ListingIterator",
     "PaginationError",
     "RedactingFilter",
     "ReplicationStatus",

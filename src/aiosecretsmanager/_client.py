@@ -27,8 +27,14 @@ from ._errors import (
     map_botocore_error,
 )
 from ._models import SecretDescription, SecretListPage
-from ._paging import PageIterator, ReadAheadPages, SecretIterator, notify_request_sent
-from ._parsing import botocore_parser_factory, validate_page
+from ._paging import (
+    ListingIterator,
+    PageIterator,
+    ReadAheadPages,
+    SecretIterator,
+    notify_request_sent,
+)
+from ._parsing import body_misfit, botocore_parser_factory, validate_page
 from ._validation import (
     check_concurrency,
     check_list_params,
@@ -38,7 +44,7 @@ from ._validation import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Mapping, Sequence
+    from collections.abc import Collection, Mapping, Sequence
     from types import TracebackType
 
     from pydantic import BaseModel
@@ -76,6 +82,9 @@ _RETRY_VARS = ("max_attempts", "retry_mode")
 _SERVICE_ID = "secrets-manager"
 _OPERATIONS = ("DescribeSecret", "ListSecrets")
 _BODY_KEY = "_aiosecretsmanager_body"
+# On the botocore path, the success body as received, kept beside botocore's parse:
+# botocore drops members its model does not know, such as an error's ``__type``.
+_RAW_KEY = "_aiosecretsmanager_raw_body"
 _HOOK_ID = "aiosecretsmanager-capture-body"
 
 # Set only while this library awaits one of its own calls, so the hooks below never
@@ -99,8 +108,10 @@ def _capture_body(
 
     botocore's parser drops fields its model does not know and builds tzlocal
     datetimes; validating the raw bytes keeps every field and reads timestamps as
-    UTC. Error bodies stay botocore's to parse (retries and error codes are its),
-    once they are in a shape its parser can read.
+    UTC. With ``wire_parsing=False`` botocore parses as usual and the bytes are only
+    kept beside, for the members it drops (``__type``). Error bodies stay
+    botocore's to parse (retries and error codes are its), once they are in a
+    shape its parser can read.
     """
     wire_parsing = _our_call.get()
     if wire_parsing is None:
@@ -111,12 +122,14 @@ def _capture_body(
         if status == 429:
             _name_bare_429(response_dict)
         return
-    if not wire_parsing:
-        return
     body = response_dict.get("body")
-    if isinstance(body, (bytes, bytearray)):
+    if not isinstance(body, (bytes, bytearray)):
+        return
+    if wire_parsing:
         customized_response_dict[_BODY_KEY] = bytes(body)
         response_dict["body"] = b""
+    else:
+        customized_response_dict[_RAW_KEY] = bytes(body)
 
 
 def _request_sent(**_: Any) -> None:
@@ -283,6 +296,30 @@ def _check_optional_str(name: str, value: object) -> None:
 def _field_path(error: ValidationError) -> str | None:
     first = error.errors()[0]
     return ".".join(str(part) for part in first["loc"]) or None
+
+
+def _members(result: BaseModel, raw: bytes | None) -> Collection[str]:
+    """The body's top-level member names where they could make it no answer, else ()."""
+    extra = result.model_extra
+    if raw is None:
+        # The wire path kept every member: unknown ones in model_extra. Only a page
+        # needs its known ones too (a description is judged on ``__type`` alone).
+        if not extra or not isinstance(result, SecretListPage):
+            return extra or ()
+        # model_fields_set names the extra members too; map the fields to wire names.
+        fields = SecretListPage.model_fields
+        known = (fields[name].alias or name for name in result.model_fields_set if name in fields)
+        return {*extra, *known}
+    # botocore's parse dropped unknown members: read the raw body, but only when it
+    # may hold ``__type`` or parsed as a page with nothing in it.
+    empty_page = isinstance(result, SecretListPage) and not result.model_fields_set
+    if not empty_page and b'"__type"' not in raw:
+        return ()
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        return ()
+    return parsed.keys() if isinstance(parsed, dict) else ()
 
 
 class SecretsManager:
@@ -481,7 +518,7 @@ class SecretsManager:
         max_items: int | None = None,
         starting_token: str | None = None,
         read_ahead: int = 0,
-    ) -> AsyncIterator[SecretListPage]:
+    ) -> ListingIterator[SecretListPage]:
         """List secrets page by page, following NextToken to the end.
 
         Needs the ``secretsmanager:ListSecrets`` permission. Arguments are checked
@@ -503,12 +540,15 @@ class SecretsManager:
                 and ``max_items`` never causes an extra fetch.
 
         Returns:
-            An async iterator of pages; a page may be empty mid-listing.
+            An async iterator of pages with ``aclose()``; a page may be empty
+            mid-listing.
 
         Raises:
             InvalidParameterError: A bad argument, raised at the call.
             PaginationError: The service repeated a NextToken (raised while iterating).
             SecretsManagerError: Any fault while iterating, with ``resume_token``.
+            RuntimeError: ``anext()`` while another call on the same iterator is
+                still waiting (one listing has one consumer at a time).
         """
         params = check_list_params(
             filters=filters,
@@ -534,7 +574,7 @@ class SecretsManager:
         max_items: int | None = None,
         starting_token: str | None = None,
         read_ahead: int = 0,
-    ) -> AsyncIterator[SecretListEntry]:
+    ) -> ListingIterator[SecretListEntry]:
         """List secrets one entry at a time; paging is hidden.
 
         Needs the ``secretsmanager:ListSecrets`` permission. Takes the same
@@ -544,12 +584,15 @@ class SecretsManager:
         ``resume_token`` finishes the listing when passed as ``starting_token``.
 
         Returns:
-            An async iterator of entries, at most ``max_items`` of them.
+            An async iterator of entries with ``aclose()``, at most ``max_items``
+            of them.
 
         Raises:
             InvalidParameterError: A bad argument, raised at the call.
             PaginationError: The service repeated a NextToken (raised while iterating).
             SecretsManagerError: Any fault while iterating, with ``resume_token``.
+            RuntimeError: ``anext()`` while another call on the same iterator is
+                still waiting (one listing has one consumer at a time).
         """
         params = check_list_params(
             filters=filters,
@@ -654,6 +697,9 @@ class SecretsManager:
         meta = response.pop("ResponseMetadata", None) or {}
         request_id = meta.get("RequestId")
         body = response.pop(_BODY_KEY, None)
+        raw = response.pop(_RAW_KEY, None)
+        cause: ValidationError | None = None
+        misfit: tuple[str | None, str] | None
         try:
             # Without the raw body (a client whose events never fired) botocore's
             # parsed dict is the fallback: the same models, minus unknown fields.
@@ -663,18 +709,20 @@ class SecretsManager:
                 result = await validate_page(body)  # type: ignore[assignment]
             else:
                 result = model.model_validate_json(body)
+            misfit = body_misfit(_members(result, raw), page=model is SecretListPage)
         except ValidationError as error:
-            field = _field_path(error)
+            cause, misfit = error, (_field_path(error), error.errors()[0]["msg"])
+        if misfit is not None:
+            field, detail = misfit
             raise ResponseValidationError(
-                f"the response body does not match the API at {field or 'the top level'}: "
-                f"{error.errors()[0]['msg']}",
+                f"the response body does not match the API at {field or 'the top level'}: {detail}",
                 field=field,
                 operation=operation,
                 secret_id=secret_id,
                 request_id=request_id,
                 resume_token=resume_token,
                 attempts=attempts[0] or None,
-            ) from error
+            ) from cause
         logger.debug(
             "%s ok: request id %s, %s attempt(s), %s item(s), %.1f ms",
             what,

@@ -2,7 +2,9 @@
 
 Rules: a page may be empty and still carry a NextToken; an absent or empty token
 ends the listing; a token the service already sent in this listing is an error,
-never a loop; ``max_items`` fetches no page it does not need.
+never a loop; ``max_items`` fetches no page it does not need. A listing has one
+consumer at a time: a second ``__anext__`` while one is pending raises RuntimeError,
+as an async generator's does.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import contextlib
 import hashlib
 from collections import deque
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, final
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, final
 
 from ._errors import PaginationError
 
@@ -25,11 +27,38 @@ if TYPE_CHECKING:
     # (request, the token it carries, the page's number in this listing from 1)
     FetchPage = Callable[[dict[str, Any], "str | None", int], Awaitable[SecretListPage]]
 
-__all__ = ["PageIterator", "ReadAheadPages", "SecretIterator", "notify_request_sent"]
+__all__ = [
+    "ListingIterator",
+    "PageIterator",
+    "ReadAheadPages",
+    "SecretIterator",
+    "notify_request_sent",
+]
 
 # The service's largest page; asking for fewer than this is how max_items avoids
 # fetching entries it would throw away.
 _MAX_PAGE = 100
+
+
+_T_co = TypeVar("_T_co", covariant=True)
+
+
+class ListingIterator(Protocol[_T_co]):
+    """What ``iter_secrets()`` and ``iter_pages()`` return: an async iterator with ``aclose()``.
+
+    It is an ``AsyncIterator[T]`` for ``async for``, comprehensions and ``anext()``,
+    plus ``aclose()``, so ``contextlib.aclosing()`` takes it as it is. One listing
+    has one consumer at a time: ``anext()`` while another call on it is still
+    waiting raises ``RuntimeError``.
+    """
+
+    def __aiter__(self) -> ListingIterator[_T_co]: ...
+
+    async def __anext__(self) -> _T_co: ...
+
+    async def aclose(self) -> None:
+        """Stop the listing and cancel a read-ahead fetch in flight; later calls end at once."""
+        ...
 
 
 def _token_key(token: str) -> bytes:
@@ -39,6 +68,15 @@ def _token_key(token: str) -> bytes:
 
 def _shown(token: str) -> str:
     return token if len(token) <= 40 else f"{token[:37]}..."
+
+
+def _already_running() -> RuntimeError:
+    # Two consumers of one listing would each get part of it, and the walk's state
+    # (token, seen tokens, buffer) would be moved on by both: refuse, send nothing.
+    return RuntimeError(
+        "anext(): this listing is already running: another call has not returned yet; "
+        "iterate one listing from one task at a time"
+    )
 
 
 @final
@@ -57,11 +95,14 @@ class PageIterator:
         self._repeated: str | None = None
         self._done = False
         self._fetched = 0
+        self._running = False
 
     def __aiter__(self) -> PageIterator:
         return self
 
     async def __anext__(self) -> SecretListPage:
+        if self._running:
+            raise _already_running()
         if self._done:
             raise StopAsyncIteration
         if self._repeated is not None:
@@ -79,14 +120,19 @@ class PageIterator:
             request["MaxResults"] = limit
         if self._token is not None:
             request["NextToken"] = self._token
-        # State moves on only after a page arrives, so a failed fetch can be retried
-        # by calling __anext__ again, and error.resume_token names the same page.
-        page = await self._fetch(request, self._token, self._fetched + 1)
-        # One loop turn between this page's parse and the next request's signing,
-        # so other tasks run between the two instead of waiting for both. Before
-        # _advance: a cancellation here leaves the walk on this page, like one
-        # during the fetch.
-        await asyncio.sleep(0)
+        self._running = True
+        try:
+            # State moves on only after a page arrives, so a failed fetch can be
+            # retried by calling __anext__ again, and error.resume_token names the
+            # same page.
+            page = await self._fetch(request, self._token, self._fetched + 1)
+            # One loop turn between this page's parse and the next request's signing,
+            # so other tasks run between the two instead of waiting for both. Before
+            # _advance: a cancellation here leaves the walk on this page, like one
+            # during the fetch.
+            await asyncio.sleep(0)
+        finally:
+            self._running = False
         self._advance(page)
         return page
 
@@ -119,19 +165,28 @@ class SecretIterator:
         self._pages = pages
         self._remaining = max_items
         self._entries: Iterator[SecretListEntry] = iter(())
+        self._running = False
 
     def __aiter__(self) -> SecretIterator:
         return self
 
     async def __anext__(self) -> SecretListEntry:
+        if self._running:
+            raise _already_running()
         if self._remaining is not None and self._remaining <= 0:
             await self._pages.aclose()
             raise StopAsyncIteration
         entry = next(self._entries, None)
-        while entry is None:
-            page = await self._pages.__anext__()
-            self._entries = iter(page.secrets)
-            entry = next(self._entries, None)
+        if entry is None:
+            # Only waiting for a page suspends this call, so only that is guarded.
+            self._running = True
+            try:
+                while entry is None:
+                    page = await self._pages.__anext__()
+                    self._entries = iter(page.secrets)
+                    entry = next(self._entries, None)
+            finally:
+                self._running = False
         if self._remaining is not None:
             self._remaining -= 1
         return entry
@@ -169,7 +224,9 @@ class _Buffer:
     """State shared by a ``ReadAheadPages`` and its producer task.
 
     The task holds this and the page walk, never the ``ReadAheadPages`` itself, so
-    dropping the iterator (an early ``break``) lets ``__del__`` cancel the task.
+    dropping the iterator (a ``break`` out of the ``async for`` that made it) lets
+    ``__del__`` cancel the task. ``break`` never calls ``aclose()``: an iterator the
+    caller still holds fetches on until ``read_ahead`` pages are buffered.
     """
 
     def __init__(self) -> None:
@@ -218,15 +275,28 @@ class ReadAheadPages:
         self._buffer = _Buffer()
         self._task: asyncio.Task[None] | None = None
         self._closed = False
+        self._running = False
 
     def __aiter__(self) -> ReadAheadPages:
         return self
 
     async def __anext__(self) -> SecretListPage:
-        if self._closed:
-            raise StopAsyncIteration
+        if self._running:
+            raise _already_running()
+        self._running = True
+        try:
+            return await self._next()
+        finally:
+            self._running = False
+
+    async def _next(self) -> SecretListPage:
         buffer = self._buffer
-        while not buffer.ready:
+        while True:
+            # Checked after each wait too: aclose() from another task ends this wait.
+            if self._closed:
+                raise StopAsyncIteration
+            if buffer.ready:
+                break
             self._start()
             buffer.arrived.clear()
             try:
@@ -243,7 +313,7 @@ class ReadAheadPages:
 
     def _start(self) -> None:
         buffer = self._buffer
-        if self._task is not None and not self._task.done():
+        if self._closed or (self._task is not None and not self._task.done()):
             return
         if buffer.ended() or len(buffer.ready) >= self._read_ahead:
             return
@@ -280,7 +350,8 @@ class ReadAheadPages:
         await self._pages.aclose()
 
     def __del__(self) -> None:
-        # An early break drops the iterator without aclose(): cancel what is in flight.
+        # A break out of the async for that made it drops it without aclose():
+        # cancel what is in flight.
         task = self._task
         if task is not None and not task.done():
             with contextlib.suppress(RuntimeError):  # the loop is already closed

@@ -18,7 +18,7 @@ import asyncio
 import math
 from datetime import datetime, timedelta, timezone
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiobotocore.parsers import AioResponseParserFactory
 from botocore.utils import parse_timestamp
@@ -26,7 +26,16 @@ from pydantic import TypeAdapter, ValidationError
 
 from ._models import SecretListEntry, SecretListPage
 
-__all__ = ["botocore_parser_factory", "page_pieces", "utc_timestamp", "validate_page"]
+if TYPE_CHECKING:
+    from collections.abc import Collection
+
+__all__ = [
+    "body_misfit",
+    "botocore_parser_factory",
+    "page_pieces",
+    "utc_timestamp",
+    "validate_page",
+]
 
 _MICROSECOND = timedelta(microseconds=1)
 
@@ -145,3 +154,22 @@ async def validate_page(body: bytes) -> SecretListPage:
         return SecretListPage.model_validate_json(body)
     # Every entry was validated above; model_copy only joins them in order.
     return page.model_copy(update={"secrets": (*entries, *page.secrets)})
+
+
+_PAGE_MEMBERS = frozenset({"SecretList", "NextToken"})
+
+
+def body_misfit(members: Collection[str], *, page: bool) -> tuple[str, str] | None:
+    """The member that makes a success body no answer, and why; None when it may be one.
+
+    ``members`` are the body's top-level names. Every member of both answers is
+    optional to pydantic, so without this any JSON object would pass as an empty
+    last page. A body with ``__type`` is an AWS error document, whatever its HTTP
+    status. A page may be ``{}`` or lack either of ``SecretList`` and ``NextToken``,
+    but a body with other members and neither of them is not a page.
+    """
+    if "__type" in members:
+        return "__type", "an AWS error document (it names an error type) with a success status"
+    if page and members and _PAGE_MEMBERS.isdisjoint(members):
+        return "SecretList", "neither SecretList nor NextToken, but other members: not a page"
+    return None

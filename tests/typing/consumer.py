@@ -6,6 +6,7 @@ return type to Any or breaks inference in async for / comprehensions / anext fai
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Mapping
 from datetime import datetime
 
@@ -13,6 +14,7 @@ from typing_extensions import assert_type
 
 from aiosecretsmanager import (
     Filter,
+    ListingIterator,
     SecretDescription,
     SecretListEntry,
     SecretListPage,
@@ -38,7 +40,8 @@ async def describe_one(sm: SecretsManager) -> None:
 
 async def list_entries(sm: SecretsManager) -> None:
     entries = sm.iter_secrets(filters=[Filter(key="name", values=["prod/"])], sort_by="name")
-    assert_type(entries, AsyncIterator[SecretListEntry])
+    assert_type(entries, ListingIterator[SecretListEntry])
+    _plain: AsyncIterator[SecretListEntry] = entries  # still the documented contract
     async for entry in entries:
         assert_type(entry, SecretListEntry)
         assert_type(entry.secret_versions_to_stages, Mapping[str, tuple[str, ...]] | None)
@@ -51,13 +54,28 @@ async def list_entries(sm: SecretsManager) -> None:
 
 async def list_pages(sm: SecretsManager) -> None:
     pages = sm.iter_pages(sort_order="desc", include_planned_deletion=True)
-    assert_type(pages, AsyncIterator[SecretListPage])
+    assert_type(pages, ListingIterator[SecretListPage])
+    _plain: AsyncIterator[SecretListPage] = pages
     async for page in pages:
         assert_type(page.secrets, tuple[SecretListEntry, ...])
         assert_type(page.next_token, str | None)
         if page.next_token is not None:
             resumed = sm.iter_secrets(starting_token=page.next_token)
-            assert_type(resumed, AsyncIterator[SecretListEntry])
+            assert_type(resumed, ListingIterator[SecretListEntry])
+
+
+async def close_early(sm: SecretsManager) -> None:
+    pages = sm.iter_pages(read_ahead=2)
+    async for page in pages:
+        assert_type(page, SecretListPage)
+        break
+    assert_type(await pages.aclose(), None)
+    async with contextlib.aclosing(sm.iter_secrets(read_ahead=2)) as entries:
+        assert_type(entries, ListingIterator[SecretListEntry])
+        async for entry in entries:
+            assert_type(entry, SecretListEntry)
+            break
+        assert_type(await anext(entries), SecretListEntry)
 
 
 async def handle_errors(sm: SecretsManager) -> None:
