@@ -504,7 +504,7 @@ def test_python_m_runs_the_command() -> None:
 
 
 async def test_demo_lists_describes_and_reports() -> None:
-    """`aiosecretsmanager demo` seeds about 40 secrets on 127.0.0.1, reports, and stops moto."""
+    """`aiosecretsmanager demo` reports on 40 moto secrets, then owned ones; stops both servers."""
     status, out, _ = await cli("demo")
     assert status == 0
     assert "with 40 secrets" in out and "40 secret(s)" in out
@@ -517,6 +517,14 @@ async def test_demo_lists_describes_and_reports() -> None:
     assert "$ aiosecretsmanager describe prod/payments/db" in out
     assert "Secrets by owning service" in out and "Scheduled for deletion" in out
     assert "staging/legacy-reports/db" in out
+    # Owned secrets, which moto cannot make, come from a scripted endpoint on 127.0.0.1.
+    scripted_at = re.search(r"scripted endpoint at http://127\.0\.0\.1:(\d+)\n", out)
+    assert scripted_at is not None
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", int(scripted_at[1])), timeout=5).close()
+    assert re.search(r"^rds +2$", out, re.MULTILINE)
+    assert "5 secret(s), 1 unowned" in out
+    assert re.search(r"^Owning service +rds$", out, re.MULTILINE)
 
 
 async def test_service_text_is_never_markup_or_terminal_control(

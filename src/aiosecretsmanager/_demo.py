@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .testing import MotoServer, SeedSecret, seed
+from .testing import MotoServer, ScriptedSecretsManager, SeedSecret, seed
 
 if TYPE_CHECKING:
     from typing import TextIO
 
-__all__ = ["demo_secrets", "run_demo"]
+__all__ = ["demo_secrets", "managed_secrets", "run_demo"]
+
+_ACCOUNT = "123456789012"
 
 _SERVICES = {
     "payments": ("team-payments", "CC-1010"),
@@ -74,10 +76,68 @@ def demo_secrets() -> list[SeedSecret]:
     return secrets
 
 
-async def run_demo(out: TextIO) -> int:
-    """Start moto on 127.0.0.1, seed it, list, describe and report, stop it; return the status."""
+def managed_secrets(region_name: str) -> list[dict[str, Any]]:
+    """ListSecrets entries, as AWS sends them, for secrets other AWS services manage.
+
+    moto cannot set ``OwningService`` (the 2019-07-23 field this library began with),
+    so the demo serves these from a scripted endpoint on 127.0.0.1.
+    """
+    prefix = f"arn:aws:secretsmanager:{region_name}:{_ACCOUNT}:secret:"
+    created = 1_730_000_000.0
+    owned = [
+        ("rds!db-3f1c9a2e-8b4d-4e7a-9c1f-2d6b8e4a7c11", "rds", "RDS master user password"),
+        ("rds!cluster-7a2b4c6d-1e3f-4a5b-8c9d-0e1f2a3b4c5d", "rds", "Aurora cluster password"),
+        ("redshift!analytics-admin", "redshift", "Redshift admin password"),
+        ("appflow!salesforce-connection", "appflow", "AppFlow connector credentials"),
+    ]
+    entries: list[dict[str, Any]] = []
+    for index, (name, service, description) in enumerate(owned):
+        version = f"{index + 1:08d}-0000-4000-8000-000000000000"
+        entries.append(
+            {
+                "ARN": f"{prefix}{name}-Ab{index}dEf",
+                "Name": name,
+                "Description": description,
+                "OwningService": service,
+                "RotationEnabled": True,
+                "RotationRules": {"AutomaticallyAfterDays": 7},
+                "LastRotatedDate": created + 86_400 * 6,
+                "NextRotationDate": created + 86_400 * 13,
+                "LastChangedDate": created + 86_400 * 6,
+                "CreatedDate": created,
+                "Tags": [{"Key": "managed-by", "Value": service}],
+                "SecretVersionsToStages": {version: ["AWSCURRENT"]},
+            }
+        )
+    entries.append(
+        {
+            "ARN": f"{prefix}prod/reporting/api-key-Zz9yXw",
+            "Name": "prod/reporting/api-key",
+            "LastChangedDate": created,
+            "CreatedDate": created,
+        }
+    )
+    return entries
+
+
+async def _run_steps(steps: list[list[str]], connection: list[str], out: TextIO) -> int:
     from ._cli import run
 
+    for step in steps:
+        out.write(f"$ aiosecretsmanager {' '.join(step)}\n")
+        status = await run([*step, *connection], out=out)
+        out.write("\n")
+        if status:
+            return status
+    return 0
+
+
+async def run_demo(out: TextIO) -> int:
+    """Start moto on 127.0.0.1, seed it, list, describe and report, stop it; return the status.
+
+    Then the same reports against a scripted endpoint on 127.0.0.1 serving secrets
+    that AWS services own, which moto cannot make.
+    """
     if importlib.util.find_spec("moto") is None:
         raise RuntimeError("the demo needs moto's server: pip install 'aiosecretsmanager[testing]'")
 
@@ -114,10 +174,31 @@ async def run_demo(out: TextIO) -> int:
             ["report", "rotation"],
             ["report", "pending-deletion"],
         ]
-        for step in steps:
-            out.write(f"$ aiosecretsmanager {' '.join(step)}\n")
-            status = await run([*step, *connection], out=out)
-            out.write("\n")
-            if status:
-                return status
-    return 0
+        status = await _run_steps(steps, connection, out)
+        if status:
+            return status
+
+    region = "us-east-1"
+    entries = managed_secrets(region)
+    with ScriptedSecretsManager() as scripted:
+        scripted.set_default("ListSecrets", {"SecretList": entries})
+        described = {
+            **entries[0],
+            "VersionIdsToStages": entries[0]["SecretVersionsToStages"],
+            "LastAccessedDate": 1_730_764_800.0,
+        }
+        del described["SecretVersionsToStages"]
+        scripted.set_default("DescribeSecret", described)
+        out.write(
+            "moto cannot set OwningService, so a scripted endpoint at "
+            f"{scripted.endpoint_url}\nanswers as AWS does for secrets that other "
+            "AWS services manage.\n\n"
+        )
+        steps = [
+            ["report", "owners"],
+            ["list", "--columns", "name,owner,rotation,last-rotated"],
+            ["describe", entries[0]["Name"]],
+        ]
+        return await _run_steps(
+            steps, ["--endpoint-url", scripted.endpoint_url, "--region", region], out
+        )
