@@ -192,6 +192,35 @@ async def test_a_200_that_cannot_be_a_page_never_ends_the_listing(
     assert len(scripted.requests_for("ListSecrets")) == 2
 
 
+UNREADABLE_PAGES = [
+    ("empty", b""),
+    ("blank", b"  \n"),
+    ("html", b"<html>502 Bad Gateway</html>"),
+    ("cut off", b'{"SecretList": ['),
+    ("null entry list", b'{"SecretList": null}'),
+]
+
+
+@pytest.mark.parametrize(
+    "body", [c[1] for c in UNREADABLE_PAGES], ids=[c[0] for c in UNREADABLE_PAGES]
+)
+@pytest.mark.parametrize("wire_parsing", [True, False])
+async def test_a_200_that_is_no_json_page_never_ends_the_listing(
+    scripted: ScriptedSecretsManager, wire_parsing: bool, body: bytes
+) -> None:
+    """A 200 body that is empty, not JSON, cut off or has a null list raises on both paths."""
+    scripted.add_page([minimal_entry("a")], next_token="T1")
+    scripted.add("ListSecrets", body, request_id="req-bad")
+    seen: list[str] = []
+    async with scripted.client(config=NO_RETRIES, wire_parsing=wire_parsing) as sm:
+        with pytest.raises(ResponseValidationError) as caught:
+            async for entry in sm.iter_secrets():
+                seen.append(entry.name)
+    assert seen == ["a"]
+    assert (caught.value.operation, caught.value.request_id) == ("ListSecrets", "req-bad")
+    assert caught.value.resume_token == "T1"
+
+
 @pytest.mark.parametrize("wire_parsing", [True, False])
 async def test_empty_pages_and_unknown_members_stay_valid(
     scripted: ScriptedSecretsManager, wire_parsing: bool

@@ -320,3 +320,45 @@ async def test_a_kept_iterator_after_break_fetches_at_most_read_ahead_pages(
     assert len(scripted.requests_for("ListSecrets")) == 1 + 2
     assert _our_tasks() == []
     await entries.aclose()
+
+
+@pytest.mark.usefixtures("no_leaks")
+async def test_a_cancelled_anext_on_a_buffered_page_loses_nothing(
+    scripted: ScriptedSecretsManager, scripted_sm: SecretsManager
+) -> None:
+    """anext() cancelled after it took a buffered page leaves that page for the next call."""
+    _pages(scripted, 6)
+    pages = scripted_sm.iter_pages(read_ahead=2)
+    names: list[str] = []
+    for attempt in range(40):
+        await asyncio.sleep(0.2)  # the read-ahead fills its buffer: no wait on the wire
+        call = asyncio.ensure_future(anext(pages))
+        if attempt % 2 == 0:
+            for _ in range(1 + attempt % 3):
+                await asyncio.sleep(0)
+            call.cancel()
+        try:
+            page = await call
+        except asyncio.CancelledError:
+            continue
+        except StopAsyncIteration:
+            break
+        names += [entry.name for entry in page.secrets]
+    assert names == [f"s{index}-{j}" for index in range(6) for j in range(2)]
+    assert len(scripted.requests_for("ListSecrets")) == 6
+
+
+@pytest.mark.parametrize("read_ahead", [0, 2])
+async def test_aclose_from_another_task_ends_a_waiting_entry_listing(
+    scripted: ScriptedSecretsManager, scripted_sm: SecretsManager, read_ahead: int
+) -> None:
+    """iter_secrets' aclose() while a call waits: that call and every later one end at once."""
+    _pages(scripted, 3, delay=0.3)
+    entries = scripted_sm.iter_secrets(read_ahead=read_ahead)
+    waiting = asyncio.ensure_future(anext(entries))
+    await asyncio.sleep(0.1)
+    await entries.aclose()
+    with pytest.raises(StopAsyncIteration):
+        await waiting
+    with pytest.raises(StopAsyncIteration):
+        await anext(entries)

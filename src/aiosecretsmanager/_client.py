@@ -310,16 +310,14 @@ def _members(result: BaseModel, raw: bytes | None) -> Collection[str]:
         fields = SecretListPage.model_fields
         known = (fields[name].alias or name for name in result.model_fields_set if name in fields)
         return {*extra, *known}
-    # botocore's parse dropped unknown members: read the raw body, but only when it
-    # may hold ``__type`` or parsed as a page with nothing in it.
+    # botocore's parse dropped unknown members, and reads bytes that are no JSON
+    # object at all (empty, HTML, cut off) as an empty page. So where the body may
+    # hold ``__type`` or parsed as a page with nothing in it, judge the raw bytes as
+    # the wire path does; a ValidationError here is the caller's to report.
     empty_page = isinstance(result, SecretListPage) and not result.model_fields_set
     if not empty_page and b'"__type"' not in raw:
         return ()
-    try:
-        parsed = json.loads(raw)
-    except ValueError:
-        return ()
-    return parsed.keys() if isinstance(parsed, dict) else ()
+    return _members(type(result).model_validate_json(raw), None)
 
 
 class SecretsManager:

@@ -166,6 +166,7 @@ class SecretIterator:
         self._remaining = max_items
         self._entries: Iterator[SecretListEntry] = iter(())
         self._running = False
+        self._closed = False
 
     def __aiter__(self) -> SecretIterator:
         return self
@@ -173,6 +174,8 @@ class SecretIterator:
     async def __anext__(self) -> SecretListEntry:
         if self._running:
             raise _already_running()
+        if self._closed:
+            raise StopAsyncIteration
         if self._remaining is not None and self._remaining <= 0:
             await self._pages.aclose()
             raise StopAsyncIteration
@@ -183,6 +186,8 @@ class SecretIterator:
             try:
                 while entry is None:
                     page = await self._pages.__anext__()
+                    if self._closed:  # aclose() from another task while this one waited
+                        raise StopAsyncIteration
                     self._entries = iter(page.secrets)
                     entry = next(self._entries, None)
             finally:
@@ -192,7 +197,8 @@ class SecretIterator:
         return entry
 
     async def aclose(self) -> None:
-        """Stop the listing; later calls end at once."""
+        """Stop the listing; later calls end at once, a call still waiting too."""
+        self._closed = True
         self._entries = iter(())
         await self._pages.aclose()
 
@@ -308,7 +314,12 @@ class ReadAheadPages:
         if isinstance(item, BaseException):
             raise item
         self._start()
-        await self._let_request_out()
+        try:
+            await self._let_request_out()
+        except asyncio.CancelledError:
+            # The page is this call's answer, not yet delivered: the next call gets it.
+            buffer.ready.appendleft(item)
+            raise
         return item
 
     def _start(self) -> None:
