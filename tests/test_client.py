@@ -301,6 +301,9 @@ def test_constructor_rejects_bad_arguments() -> None:
         "http://",
         "http://[::1",
         "http://[::1]:abc",
+        "http://127.0.0.1:4566\n",
+        " http://127.0.0.1:4566",
+        "http://127.0.0.1:4566/a b",
     ],
 )
 def test_bad_endpoint_urls_fail_at_construction(url: str) -> None:

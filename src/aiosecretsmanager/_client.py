@@ -259,6 +259,9 @@ def _endpoint_url_problem(url: str) -> str | None:
     # would be echoed by every connection error: refuse them up front.
     if "@" in parts.netloc:
         return "must not carry a user name or password (user:password@)"
+    # urlsplit strips some white space and keeps the rest; botocore refuses it later.
+    if any(char.isspace() or not char.isprintable() for char in url):
+        return "must not contain white space or control characters"
     if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
         return "must be an http:// or https:// URL with a host and a valid port"
     return None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shlex
+import time
 from typing import TYPE_CHECKING, Any
 
 from .testing import MotoServer, ScriptedSecretsManager, SeedSecret, seed
@@ -83,7 +85,8 @@ def managed_secrets(region_name: str) -> list[dict[str, Any]]:
     so the demo serves these from a scripted endpoint on 127.0.0.1.
     """
     prefix = f"arn:aws:secretsmanager:{region_name}:{_ACCOUNT}:secret:"
-    created = 1_730_000_000.0
+    # Dates relative to today, so the rotation figures read as a live account's would.
+    created = float(int(time.time()) - 90 * 86_400)
     owned = [
         ("rds!db-3f1c9a2e-8b4d-4e7a-9c1f-2d6b8e4a7c11", "rds", "RDS master user password"),
         ("rds!cluster-7a2b4c6d-1e3f-4a5b-8c9d-0e1f2a3b4c5d", "rds", "Aurora cluster password"),
@@ -101,9 +104,9 @@ def managed_secrets(region_name: str) -> list[dict[str, Any]]:
                 "OwningService": service,
                 "RotationEnabled": True,
                 "RotationRules": {"AutomaticallyAfterDays": 7},
-                "LastRotatedDate": created + 86_400 * 6,
-                "NextRotationDate": created + 86_400 * 13,
-                "LastChangedDate": created + 86_400 * 6,
+                "LastRotatedDate": created + 86_400 * 86,
+                "NextRotationDate": created + 86_400 * 93,
+                "LastChangedDate": created + 86_400 * 86,
                 "CreatedDate": created,
                 "Tags": [{"Key": "managed-by", "Value": service}],
                 "SecretVersionsToStages": {version: ["AWSCURRENT"]},
@@ -124,7 +127,7 @@ async def _run_steps(steps: list[list[str]], connection: list[str], out: TextIO)
     from ._cli import run
 
     for step in steps:
-        out.write(f"$ aiosecretsmanager {' '.join(step)}\n")
+        out.write(f"$ aiosecretsmanager {shlex.join(step)}\n")
         status = await run([*step, *connection], out=out)
         out.write("\n")
         if status:
@@ -185,7 +188,7 @@ async def run_demo(out: TextIO) -> int:
         described = {
             **entries[0],
             "VersionIdsToStages": entries[0]["SecretVersionsToStages"],
-            "LastAccessedDate": 1_730_764_800.0,
+            "LastAccessedDate": float(int(time.time()) // 86_400 * 86_400 - 86_400),
         }
         del described["SecretVersionsToStages"]
         scripted.set_default("DescribeSecret", described)
