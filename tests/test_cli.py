@@ -615,6 +615,18 @@ async def test_service_text_in_an_error_line_is_escaped_as_in_tables(
     assert "\x1b" not in err and "Bad\\x1b[31mCode\\u2028: m" in err
 
 
+async def test_bidirectional_controls_print_escaped(scripted: ScriptedSecretsManager) -> None:
+    """A right-to-left override in a name or an error cannot reorder what the terminal shows."""
+    scripted.add_page([minimal_entry("prod/\u202egnp.db"), minimal_entry("b\u2066c\u2069")])
+    status, out, _ = await cli("list", *at(scripted), "--columns", "name")
+    assert status == 0
+    assert "\u202e" not in out and "\u2066" not in out
+    assert "prod/\\u202egnp.db" in out and "b\\u2066c\\u2069" in out
+    scripted.add_error("DescribeSecret", "AccessDeniedException", "no \u202eaccess")
+    status, _, err = await cli("describe", "x", *at(scripted))
+    assert status == 1 and "\u202e" not in err and "no \\u202eaccess" in err
+
+
 @pytest.mark.parametrize(
     ("token", "shown"),
     [

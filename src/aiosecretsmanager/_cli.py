@@ -303,7 +303,9 @@ def _filters(pairs: Sequence[tuple[str, str]]) -> list[Filter]:
 
 
 # C0 and C1 controls, and the two Unicode line breaks that str.splitlines() honours.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# C0 and C1 controls, the Unicode line breaks, and the bidirectional controls
+# (which can make a name read as another: "Trojan Source").
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 def _escape(match: re.Match[str]) -> str:
