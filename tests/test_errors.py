@@ -168,6 +168,20 @@ NOT_PAGES = [
 ]
 
 
+async def _list_past_a_bad_page(
+    scripted: ScriptedSecretsManager, wire_parsing: bool, body: object
+) -> tuple[list[str], ResponseValidationError]:
+    """List a good page (token T1), then ``body``; the entries seen and the error raised."""
+    scripted.add_page([minimal_entry("a")], next_token="T1")
+    scripted.add("ListSecrets", body, request_id="req-bad")
+    seen: list[str] = []
+    async with scripted.client(config=NO_RETRIES, wire_parsing=wire_parsing) as sm:
+        with pytest.raises(ResponseValidationError) as caught:
+            async for entry in sm.iter_secrets():
+                seen.append(entry.name)
+    return seen, caught.value
+
+
 @pytest.mark.parametrize(
     ("body", "field"), [c[1:] for c in NOT_PAGES], ids=[c[0] for c in NOT_PAGES]
 )
@@ -178,14 +192,7 @@ async def test_a_200_that_cannot_be_a_page_never_ends_the_listing(
     """A 200 with __type, or with other members but no SecretList or NextToken, raises."""
     if body is _LARGE_WITH_TYPE:
         assert page_pieces(_LARGE_WITH_TYPE) is not None  # the pieced validation's path
-    scripted.add_page([minimal_entry("a")], next_token="T1")
-    scripted.add("ListSecrets", body, request_id="req-bad")
-    seen: list[str] = []
-    async with scripted.client(config=NO_RETRIES, wire_parsing=wire_parsing) as sm:
-        with pytest.raises(ResponseValidationError) as caught:
-            async for entry in sm.iter_secrets():
-                seen.append(entry.name)
-    error = caught.value
+    seen, error = await _list_past_a_bad_page(scripted, wire_parsing, body)
     assert seen == ["a"]
     assert (error.operation, error.field, error.request_id) == ("ListSecrets", field, "req-bad")
     assert error.resume_token == "T1"
@@ -209,16 +216,10 @@ async def test_a_200_that_is_no_json_page_never_ends_the_listing(
     scripted: ScriptedSecretsManager, wire_parsing: bool, body: bytes
 ) -> None:
     """A 200 body that is empty, not JSON, cut off or has a null list raises on both paths."""
-    scripted.add_page([minimal_entry("a")], next_token="T1")
-    scripted.add("ListSecrets", body, request_id="req-bad")
-    seen: list[str] = []
-    async with scripted.client(config=NO_RETRIES, wire_parsing=wire_parsing) as sm:
-        with pytest.raises(ResponseValidationError) as caught:
-            async for entry in sm.iter_secrets():
-                seen.append(entry.name)
+    seen, error = await _list_past_a_bad_page(scripted, wire_parsing, body)
     assert seen == ["a"]
-    assert (caught.value.operation, caught.value.request_id) == ("ListSecrets", "req-bad")
-    assert caught.value.resume_token == "T1"
+    assert (error.operation, error.request_id) == ("ListSecrets", "req-bad")
+    assert error.resume_token == "T1"
 
 
 @pytest.mark.parametrize("wire_parsing", [True, False])
